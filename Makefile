@@ -1,0 +1,27 @@
+# One virtualenv, named as Pulumi.yaml's runtime options say (`virtualenv: venv`), so the
+# Pulumi CLI and these targets run the program with the same packages.
+PYTHON ?= python3
+VENV := venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install plan test bench check clean
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The main job: the offline plan of both stacks (no cloud, no Pulumi CLI).
+plan: $(STAMP)
+	$(PY) -m drctl plan --stack primary
+	$(PY) -m drctl plan --stack dr
+
+## The test suite.
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,89 @@
+"""Traffic: Route 53 health checks and failover records, owned by the primary stack.
+
+Traffic moves on Route 53's data plane: each record pair (PRIMARY -> primary region,
+SECONDARY -> dr region) answers with the healthy one. The flip edits no record and no
+health check, because the Route 53 control plane lives in us-east-1 and may be the region
+that is down (AWS Well-Architected REL11-BP04; Fault Isolation Boundaries, Route 53).
+Failover time ~ request_interval x failure_threshold (10 s x 3) + TTL (Route 53 guide
+"dns-failover-determining-health-of-endpoints").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from .common import Placement, child
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrafficArgs:
+    placement: Placement
+    """Site, region and role of the stack (the primary site)."""
+    zone_id: pulumi.Input[str]
+    """Route 53 hosted zone id."""
+    zone: str
+    """Zone name."""
+    records: dict[str, str]
+    """Record name -> public service."""
+    primary_endpoints: pulumi.Input[dict[str, str]]
+    """Public service -> load balancer hostname in the primary region."""
+    dr_endpoints: pulumi.Input[dict[str, str]] | None = None
+    """Public service -> load balancer hostname in the dr region (from the dr stack); none until wired."""
+    ttl: int = 60
+    """Record TTL: default 60."""
+    health_path: str = "/health"
+    """Probed path: default /health."""
+    request_interval: int = 10
+    """Seconds between checks: default 10."""
+    failure_threshold: int = 3
+    """Failures before unhealthy: default 3."""
+
+
+class Traffic(pulumi.ComponentResource):
+    health_check_ids: pulumi.Output[dict[str, str]]
+    fqdns: list[str]
+
+    def __init__(self, name: str, args: TrafficArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("dtem-dr:traffic:Traffic", name, None, opts)
+        tags = args.placement.tags("traffic")
+        checks = {}
+        sites = [("primary", "PRIMARY", args.primary_endpoints)]
+        if args.dr_endpoints is not None:
+            sites.append(("dr", "SECONDARY", args.dr_endpoints))
+        self.fqdns = []
+        for record, service in sorted(args.records.items()):
+            fqdn = f"{record}.{args.zone}"
+            self.fqdns.append(fqdn)
+            for site, failover, endpoints in sites:
+                host = pulumi.Output.from_input(endpoints).apply(lambda e, s=service: e.get(s) if e else None)
+                check = aws.route53.HealthCheck(
+                    f"{name}-{record}-{site}",
+                    # The public services listen on port 80 of their load balancer
+                    # (components/workloads.py); the check probes the same path users hit.
+                    type="HTTP",
+                    fqdn=host,
+                    port=80,
+                    resource_path=args.health_path,
+                    request_interval=args.request_interval,
+                    failure_threshold=args.failure_threshold,
+                    tags={**tags, "Name": f"{fqdn} {site}"},
+                    opts=child(self),
+                )
+                aws.route53.Record(
+                    f"{name}-{record}-{site}",
+                    zone_id=args.zone_id,
+                    name=fqdn,
+                    type="CNAME",
+                    ttl=args.ttl,
+                    records=[host],
+                    set_identifier=site,
+                    failover_routing_policies=[aws.route53.RecordFailoverRoutingPolicyArgs(type=failover)],
+                    health_check_id=check.id,
+                    opts=child(self),
+                )
+                checks[f"{record}-{site}"] = check.id
+        self.health_check_ids = pulumi.Output.all(**checks)
+        self.register_outputs({"health_check_ids": self.health_check_ids})

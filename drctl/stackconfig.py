@@ -1,0 +1,101 @@
+"""Stack config the way the Pulumi CLI builds it: `Pulumi.yaml`'s project-level `config:`
+merged with `Pulumi.<stack>.yaml`, the stack's value winning.
+
+Project-level entries are either a plain value or a block with `value:` / `default:` (and
+`type`, `description`, `secret`); keys without a namespace belong to the project. Values
+reach the program as strings, objects as JSON (what `Config.require_object` parses).
+`secure:` values cannot be decrypted offline: they become a clearly marked placeholder,
+and so do the project's required secrets when the stack file does not set them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from components.config import OFFLINE_SECRET, SECRET_KEYS
+
+
+class StackConfigError(Exception):
+    pass
+
+
+@dataclass
+class RawConfig:
+    project: str
+    stack: str
+    values: dict[str, str]
+    secret_keys: set[str] = field(default_factory=set)
+    placeholders: list[str] = field(default_factory=list)
+
+
+def _to_string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(value)
+
+
+def _qualify(key: str, project: str) -> str:
+    return key if ":" in key else f"{project}:{key}"
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except FileNotFoundError:
+        raise StackConfigError(f"{path.name}: not found in {path.parent}") from None
+    except yaml.YAMLError as exc:
+        raise StackConfigError(f"{path.name}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise StackConfigError(f"{path.name}: expected a mapping at the top level")
+    return data
+
+
+def load_raw_config(project_dir: Path | str, stack: str) -> RawConfig:
+    project_dir = Path(project_dir)
+    project_doc = _read_yaml(project_dir / "Pulumi.yaml")
+    project = project_doc.get("name")
+    if not project:
+        raise StackConfigError("Pulumi.yaml: `name` is missing")
+    stack_path = project_dir / f"Pulumi.{stack}.yaml"
+    if not stack_path.exists():
+        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
+        raise StackConfigError(f"stack {stack!r}: no Pulumi.{stack}.yaml (stacks here: {', '.join(known) or 'none'})")
+    stack_doc = _read_yaml(stack_path)
+
+    values: dict[str, str] = {}
+    secret_keys: set[str] = set()
+    placeholders: list[str] = []
+    for key, entry in (project_doc.get("config") or {}).items():
+        qkey = _qualify(key, project)
+        if isinstance(entry, dict) and ("value" in entry or "default" in entry or "type" in entry):
+            if "value" in entry:
+                values[qkey] = _to_string(entry["value"])
+            elif "default" in entry:
+                values[qkey] = _to_string(entry["default"])
+            if entry.get("secret"):
+                secret_keys.add(qkey)
+        else:
+            values[qkey] = _to_string(entry)
+    for key, value in (stack_doc.get("config") or {}).items():
+        qkey = _qualify(key, project)
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            values[qkey] = f"{OFFLINE_SECRET}:{qkey}"
+            secret_keys.add(qkey)
+            placeholders.append(qkey)
+        else:
+            values[qkey] = _to_string(value)
+    for qkey in SECRET_KEYS:
+        if qkey not in values:
+            values[qkey] = f"{OFFLINE_SECRET}:{qkey}"
+            secret_keys.add(qkey)
+            placeholders.append(qkey)
+    return RawConfig(project=project, stack=stack, values=values, secret_keys=secret_keys, placeholders=sorted(placeholders))

@@ -22,6 +22,7 @@ import runpy
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .stackconfig import RawConfig, load_raw_config
@@ -31,11 +32,19 @@ UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 _SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_MARK = "[secret]"
+ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 COMPUTED_MARK = "[computed]"
 
 
 class EngineError(Exception):
-    """The program failed under the offline engine (a config error, a missing peer...)."""
+    """The program failed under the offline engine (a config error, a missing peer...).
+
+    `resources` holds what was registered before the failure (empty when the program
+    stopped before creating anything, as a config error must)."""
+
+    def __init__(self, message: str, resources: list["Registration"] | None = None):
+        super().__init__(message)
+        self.resources: list[Registration] = list(resources or [])
 
 
 @dataclass
@@ -202,6 +211,40 @@ def _mocks_and_monitor(region_of_provider: dict[str, str], peer_outputs: dict[st
             raise EngineError(f"the offline engine has no answer for invoke {tok}; add one in drctl/engine.py")
 
     class CapturingMonitor(pm.MockMonitor):
+        def make_urn(self, parent: str, type_: str, name: str, stack: str | None = None, project: str | None = None) -> str:
+            # The real engine qualifies a type with its parent's *whole* type chain and
+            # leaves the root stack out (`RegionalTopology$GlobalDatabase$aws:rds/...`);
+            # the stock mock keeps only the parent's last type and prefixes children of the
+            # stack with `pulumi:pulumi:Stack$`. URNs must be the real ones: they are what
+            # the URN snapshot protects and what a real state would hold.
+            if parent:
+                qualified = parent.split("::")[2]
+                if qualified != ROOT_STACK_TYPE:
+                    type_ = f"{qualified}${type_}"
+            return "urn:pulumi:" + "::".join(
+                [stack or pulumi.get_stack(), project or pulumi.get_project(), type_, name]
+            )
+
+        def alias_urns(self, request) -> list[str]:
+            """Aliases as full URNs: the SDK sends specs (name/type/parent deltas)."""
+            urns = []
+            for alias in request.aliases:
+                if alias.urn:
+                    urns.append(alias.urn)
+                    continue
+                spec = alias.spec
+                parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+                urns.append(
+                    self.make_urn(
+                        parent,
+                        spec.type or request.type,
+                        spec.name or request.name,
+                        stack=spec.stack or None,
+                        project=spec.project or None,
+                    )
+                )
+            return list(dict.fromkeys(urns))
+
         def RegisterResource(self, request):
             response = super().RegisterResource(request)
             self._capture(request, response.urn, response.id)
@@ -239,7 +282,7 @@ def _mocks_and_monitor(region_of_provider: dict[str, str], peer_outputs: dict[st
                 reg.delete_before_replace = request.deleteBeforeReplace if request.deleteBeforeReplaceDefined else None
                 reg.replace_on_changes = list(request.replaceOnChanges)
                 reg.additional_secret_outputs = list(request.additionalSecretOutputs)
-                reg.aliases = [a.urn or a.spec.name for a in request.aliases] if request.aliases else []
+                reg.aliases = self.alias_urns(request)
             if reg.is_provider and "region" in inputs:
                 region_of_provider[urn] = inputs["region"]
             reg.region = region_for(reg.provider) if reg.custom else None
@@ -387,25 +430,28 @@ class _LogCollector(logging.Handler):
         self.records.append((record.levelname.lower(), record.getMessage()))
 
 
-def run_stack(
-    project_dir: Path | str,
-    stack: str,
+def run_program(
+    fn: Callable[[], Any],
     *,
-    overrides: dict[str, Any] | None = None,
+    project: str,
+    stack: str,
+    config: dict[str, str] | None = None,
+    secret_keys: Iterable[str] = (),
     peer_outputs: dict[str, Any] | None = None,
     preview: bool = False,
-    raw: RawConfig | None = None,
+    project_dir: Path | str | None = None,
 ) -> Capture:
-    """Run `__main__.py` of `project_dir` as stack `stack`, offline. `overrides` are config
-    values (`ns:key`) set on top of the stack's (as `pulumi config set` would);
-    `peer_outputs` answer the program's StackReference."""
+    """Run `fn` as the Pulumi program of `project`/`stack`, offline, and capture every
+    registration. `fn` is `__main__.py` for a whole stack (`run_stack`) or a few lines
+    building one component (the component tests): both go through the same mocks.
+
+    `config` maps `ns:key` to string values (objects as JSON), as the CLI hands them to a
+    program; `peer_outputs` answer the program's StackReference. A program failure (a
+    `pulumi.RunError`, an error log, a missing peer output) raises `EngineError` with the
+    program's message and the registrations made before it."""
     import warnings
 
-    project_dir = Path(project_dir).resolve()
-    raw = raw or load_raw_config(project_dir, stack)
-    config = dict(raw.values)
-    for key, value in (overrides or {}).items():
-        config[key] = value if isinstance(value, str) else json.dumps(value)
+    config = dict(config or {})
     captured: list[Registration] = []
     region_of_provider: dict[str, str] = {}
     mocks, monitor_cls, pulumi = _mocks_and_monitor(region_of_provider, peer_outputs, captured)
@@ -420,52 +466,82 @@ def run_stack(
     logger.setLevel(logging.DEBUG)
 
     settings.set_root_resource(None)
-    set_all_config(config, secret_keys=list(raw.secret_keys))
+    set_all_config(config, secret_keys=list(secret_keys))
     pulumi.runtime.set_mocks(
-        mocks, project=raw.project, stack=stack, preview=preview, logger=logger, monitor=monitor_cls(mocks)
+        mocks, project=project, stack=stack, preview=preview, logger=logger, monitor=monitor_cls(mocks)
     )
     exports: dict[str, Any] = {}
 
     @pulumi.runtime.test
     def program():
-        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+        fn()
         root = settings.get_root_resource()
         outputs = dict(getattr(root, "outputs", {}) or {})
         return pulumi.Output.all(**outputs).apply(lambda values: exports.update(values))
 
-    with _project_on_path(project_dir), warnings.catch_warnings():
+    where = _project_on_path(Path(project_dir).resolve()) if project_dir is not None else contextlib.nullcontext()
+    with where, warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         try:
             program()
-        except EngineError:
-            raise
+        except EngineError as err:
+            raise EngineError(str(err), captured) from None
         except pulumi.RunError as err:
-            raise EngineError(str(err)) from None
+            raise EngineError(str(err), captured) from None
         except Exception as err:  # the program's own failure, e.g. a missing peer output
             cause = err
             while cause.__cause__ is not None or cause.__context__ is not None:
-                if isinstance(cause, pulumi.RunError):
+                if isinstance(cause, (pulumi.RunError, EngineError)):
                     break
                 cause = cause.__cause__ or cause.__context__
             if isinstance(cause, (pulumi.RunError, EngineError)):
-                raise EngineError(str(cause)) from None
+                raise EngineError(str(cause), captured) from None
             raise
         finally:
             settings.set_root_resource(None)
     errors = [m for sev, m in collector.records if sev == "error"]
     if errors:
-        raise EngineError("\n".join(errors))
+        raise EngineError("\n".join(errors), captured)
     by_urn = {r.urn: r for r in captured}
     for reg in captured:
         reg.component = _component_of(reg, by_urn)
     return Capture(
-        project=raw.project,
+        project=project,
         stack=stack,
         config=config,
         resources=captured,
         exports=copy.deepcopy(plain(exports)),
         logs=collector.records,
         preview=preview,
+    )
+
+
+def run_stack(
+    project_dir: Path | str,
+    stack: str,
+    *,
+    overrides: dict[str, Any] | None = None,
+    peer_outputs: dict[str, Any] | None = None,
+    preview: bool = False,
+    raw: RawConfig | None = None,
+) -> Capture:
+    """Run `__main__.py` of `project_dir` as stack `stack`, offline. `overrides` are config
+    values (`ns:key`) set on top of the stack's (as `pulumi config set` would);
+    `peer_outputs` answer the program's StackReference."""
+    project_dir = Path(project_dir).resolve()
+    raw = raw or load_raw_config(project_dir, stack)
+    config = dict(raw.values)
+    for key, value in (overrides or {}).items():
+        config[key] = value if isinstance(value, str) else json.dumps(value)
+    return run_program(
+        lambda: runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__"),
+        project=raw.project,
+        stack=stack,
+        config=config,
+        secret_keys=raw.secret_keys,
+        peer_outputs=peer_outputs,
+        preview=preview,
+        project_dir=project_dir,
     )
 
 

@@ -10,11 +10,13 @@ pack and `drctl` call it; components receive plain values from the model.
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import json
 import re
-from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from collections.abc import Iterable, Mapping
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -52,6 +54,51 @@ class ConfigError(Exception):
         super().__init__("\n".join(problems))
 
 
+class Invalid(ValueError):
+    """One bad value, said the one way every message is said:
+    `<key>: expected <what>; got <value>; <how to fix it>`.
+
+    `at` extends the key path below the field that raised it (`L3` under `rpo`,
+    `standby` under `replicas`)."""
+
+    def __init__(self, expected: str, got: Any, fix: str, at: str | None = None):
+        self.expected = expected
+        self.got = got
+        self.fix = fix
+        self.at = at
+        super().__init__(f"expected {expected}; got {show(got)}; {fix}")
+
+    def at_key(self, key: str) -> str:
+        full = f"{key}.{self.at}" if self.at else key
+        return f"{full}: expected {self.expected}; got {show(self.got)}; {self.fix}"
+
+
+_NOTHING = object()
+"""`got` of a key that is not set at all."""
+
+
+def show(value: Any) -> str:
+    """A received value as the user wrote it in YAML: strings quoted, mappings in flow style."""
+    if value is _NOTHING:
+        return "nothing"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {show(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(show(v) for v in value) + "]"
+    return str(value)
+
+
+def _closest(value: Any, options: Iterable[str]) -> str | None:
+    matches = difflib.get_close_matches(str(value), list(options), n=1, cutoff=0.75)
+    return matches[0] if matches else None
+
+
 # ---------------------------------------------------------------------------------------
 # Durations
 # ---------------------------------------------------------------------------------------
@@ -60,18 +107,29 @@ _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
+_DURATION_EXPECTED = 'a duration like "0s", "90s", "15m", "1h" or "1d" (a whole number and one unit: s, m, h, d)'
+_SPELLED = re.compile(r"^\s*(\d+)\s*([^\W\d_]+)\.?\s*$")
+
+
+def _duration_fix(value: Any) -> str:
+    # "15 minutos", "1 hora", "2 días", "30 seconds", "15min": the unit's first letter is
+    # the config's unit in English and Spanish alike.
+    if isinstance(value, str):
+        match = _SPELLED.match(value)
+        if match and match.group(2)[0].lower() in _UNIT_SECONDS:
+            return f'write "{match.group(1)}{match.group(2)[0].lower()}"'
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f'add the unit, e.g. "{int(value)}m" for minutes or "{int(value)}s" for seconds'
+    return 'write a whole number followed by s, m, h or d, e.g. "15m"'
+
+
 def parse_duration(value: Any) -> int:
     """`"0s"`, `"90s"`, `"15m"`, `"1h"`, `"1d"` -> seconds. Bare numbers are refused:
-    `15` is ambiguous (minutes? seconds?) and a silent wrong unit breaks an RPO."""
-    if isinstance(value, bool) or not isinstance(value, str):
-        raise ValueError(
-            f'expected a duration like "15m" (units s, m, h, d); got {value!r}'
-        )
-    match = _DURATION.match(value)
+    `15` is ambiguous (minutes? seconds?) and a silent wrong unit breaks an RPO.
+    Raises `Invalid` (a ValueError) naming what was expected and how to write it."""
+    match = _DURATION.match(value) if isinstance(value, str) else None
     if not match:
-        raise ValueError(
-            f'expected a duration like "0s", "90s", "15m", "1h" or "1d"; got {value!r}'
-        )
+        raise Invalid(_DURATION_EXPECTED, value, _duration_fix(value))
     return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
@@ -82,14 +140,11 @@ def format_duration(seconds: float | int | None) -> str:
     seconds = int(round(seconds))
     if seconds == 0:
         return "0s"
+    # The largest unit that divides exactly: "90s", not "1m30s", which the config refuses.
     for unit in ("d", "h", "m"):
         size = _UNIT_SECONDS[unit]
         if seconds % size == 0:
             return f"{seconds // size}{unit}"
-    if seconds > 3600:
-        return f"{seconds // 3600}h{(seconds % 3600) // 60}m"
-    if seconds > 60:
-        return f"{seconds // 60}m{seconds % 60}s"
     return f"{seconds}s"
 
 
@@ -104,6 +159,7 @@ class _Model(BaseModel):
         frozen=True,
         alias_generator=to_camel,
         populate_by_name=True,
+        use_attribute_docstrings=True,
     )
 
 
@@ -115,32 +171,38 @@ class _Model(BaseModel):
 def _per_level(value: Any) -> Any:
     """`"1h"` means every level; a mapping names levels, `default` fills the rest."""
     if isinstance(value, Mapping):
-        unknown = sorted(set(value) - set(LEVELS) - {"default"})
-        if unknown:
-            raise ValueError(
-                f"unknown disaster level {', '.join(map(repr, unknown))}: "
-                f"levels are {', '.join(LEVELS)} (or `default` for the unnamed ones)"
-            )
+        for key in value:
+            if key not in LEVELS and key != "default":
+                near = _closest(key, [*LEVELS, "default"])
+                raise Invalid(
+                    f"a disaster level ({', '.join(LEVELS)}) or default",
+                    key,
+                    f'rename it to "{near}"' if near else "remove it",
+                    at=str(key),
+                )
         missing = [lvl for lvl in LEVELS if lvl not in value]
         if missing and "default" not in value:
-            raise ValueError(
-                f"no target for level {', '.join(missing)}: name every level or add "
-                f'`default: "<duration>"` for the levels not named'
+            raise Invalid(
+                f"a target for every level {', '.join(LEVELS)}, or a default for the levels not named",
+                value,
+                f'add default: "<duration>" or name {", ".join(missing)}',
             )
         out = {}
         for lvl in LEVELS:
-            raw = value.get(lvl, value.get("default"))
+            named = lvl if lvl in value else "default"
             try:
-                out[lvl] = parse_duration(raw)
-            except ValueError as exc:
-                raise ValueError(f"{lvl}: {exc}") from None
+                out[lvl] = parse_duration(value[named])
+            except Invalid as exc:
+                exc.at = named
+                raise
         return out
     if isinstance(value, str):
         seconds = parse_duration(value)
         return {lvl: seconds for lvl in LEVELS}
-    raise ValueError(
-        'expected a duration like "15m" or a mapping of levels '
-        f'({{default: "15m", L3: "1h"}}); got {value!r}'
+    raise Invalid(
+        f"{_DURATION_EXPECTED}, or a mapping of levels like {{default: \"15m\", L3: \"1h\"}}",
+        value,
+        _duration_fix(value),
     )
 
 
@@ -173,19 +235,24 @@ class NetworkSpec(_Model):
             try:
                 net = ipaddress.ip_network(cidr)
             except ValueError:
-                raise ValueError(
-                    f'{region}: expected an IPv4 CIDR like "10.10.0.0/16"; got {cidr!r}'
+                raise Invalid(
+                    'an IPv4 network like "10.10.0.0/16"', cidr, "write the network address and its prefix length", at=region
                 ) from None
             if net.prefixlen > 20:
-                raise ValueError(
-                    f"{region}: expected a /20 or larger to hold 6 subnets over 3 AZs; got {cidr}"
+                raise Invalid(
+                    "a /20 or larger (6 subnets over 3 AZs)", cidr, f'use a shorter prefix, e.g. "{net.supernet(new_prefix=16)}"', at=region
                 )
             nets[region] = net
         items = list(nets.items())
         for i, (ra, na) in enumerate(items):
             for rb, nb in items[i + 1 :]:
                 if na.overlaps(nb):
-                    raise ValueError(f"{ra} {na} overlaps {rb} {nb}: give each region its own range")
+                    raise Invalid(
+                        f"a range that does not overlap {rb} ({nb})",
+                        str(na),
+                        "give each region its own range (failback and peering need both)",
+                        at=ra,
+                    )
         return value
 
 
@@ -198,9 +265,11 @@ class NodeCounts(_Model):
     @model_validator(mode="after")
     def _order(self) -> "NodeCounts":
         if self.standby > self.active:
-            raise ValueError(
-                f"standby ({self.standby}) must not exceed active ({self.active}): "
-                "a standby region never needs more than an active one"
+            raise Invalid(
+                f"at most active ({self.active}): a standby region never needs more than an active one",
+                self.standby,
+                "lower standby or raise active",
+                at="standby",
             )
         return self
 
@@ -247,7 +316,11 @@ class DatabaseSpec(_Targeted):
     @classmethod
     def _gdb_rpo(cls, value: int | None) -> int | None:
         if value is not None and value < 20:
-            raise ValueError(f"rds.global_db_rpo is at least 20s (Aurora User Guide); got {value}s")
+            raise Invalid(
+                "at least 20s (the floor of rds.global_db_rpo, Aurora User Guide)",
+                format_duration(value),
+                'set "20s" or more, or remove the key',
+            )
         return value
 
 
@@ -302,9 +375,11 @@ class ReplicaCounts(_Model):
     @model_validator(mode="after")
     def _order(self) -> "ReplicaCounts":
         if self.standby > self.active:
-            raise ValueError(
-                f"standby ({self.standby}) must not exceed active ({self.active}); "
-                "lower standby or raise active"
+            raise Invalid(
+                f"at most active ({self.active}): a standby region never runs more than an active one",
+                self.standby,
+                "lower standby or raise active",
+                at="standby",
             )
         return self
 
@@ -347,18 +422,25 @@ class WorkloadsSpec(_Targeted):
     def _strategy(self) -> "WorkloadsSpec":
         for name, svc in self.services.items():
             if self.strategy == "warm" and svc.replicas.standby < 1:
-                raise ValueError(
-                    f"services.{name}.replicas.standby: the warm strategy keeps >= 1 replica "
-                    f"in standby; got {svc.replicas.standby} (use strategy pilot-light or set >= 1)"
+                raise Invalid(
+                    "at least 1 with strategy warm (a warm region keeps every service running)",
+                    svc.replicas.standby,
+                    "set it to 1 or more, or use strategy: pilot-light",
+                    at=f"services.{name}.replicas.standby",
                 )
             if self.strategy == "pilot-light" and svc.replicas.standby != 0:
-                raise ValueError(
-                    f"services.{name}.replicas.standby: the pilot-light strategy keeps 0 replicas "
-                    f"in standby; got {svc.replicas.standby} (use strategy warm or set 0)"
+                raise Invalid(
+                    "0 with strategy pilot-light (a pilot-light region runs no pods until the flip)",
+                    svc.replicas.standby,
+                    "set it to 0, or use strategy: warm",
+                    at=f"services.{name}.replicas.standby",
                 )
         if not any(svc.public for svc in self.services.values()):
-            raise ValueError(
-                "no service is `public: true`: Route 53 health checks need a public endpoint"
+            raise Invalid(
+                "at least one service with public: true (Route 53 health checks probe it)",
+                sorted(self.services),
+                "mark the service users reach with public: true",
+                at="services",
             )
         return self
 
@@ -405,7 +487,7 @@ class Assumptions(_Model):
 class Topology(_Model):
     regions: dict[Literal["primary", "dr"], str]
     """Region of each site."""
-    availability_zones: int = Field(3, ge=3)
+    availability_zones: int = 3
     """AZs used per region (looked up, the first N available): default 3."""
     network: NetworkSpec
     kubernetes: KubernetesSpec
@@ -418,18 +500,34 @@ class Topology(_Model):
     dns: DnsSpec
     assumptions: Assumptions = Assumptions()
 
+    @field_validator("availability_zones")
+    @classmethod
+    def _azs(cls, value: int) -> int:
+        if value < 3:
+            raise Invalid(
+                "3 or more (a node, an instance and a NAT gateway per AZ; losing one AZ must leave two)",
+                value,
+                "set availabilityZones: 3",
+            )
+        return value
+
     @field_validator("regions")
     @classmethod
     def _regions(cls, value: dict[str, str]) -> dict[str, str]:
         missing = [s for s in SITES if s not in value]
         if missing:
-            raise ValueError(f"expected both sites primary and dr; missing {', '.join(missing)}")
+            raise Invalid(
+                "both sites, primary and dr", dict(value), f"add {', '.join(f'{m}: <region>' for m in missing)}"
+            )
         for site, region in value.items():
             if not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
-                raise ValueError(f'{site}: expected an AWS region like "us-east-1"; got {region!r}')
+                raise Invalid('an AWS region like "us-east-1"', region, "use the region's code", at=site)
         if value["primary"] == value["dr"]:
-            raise ValueError(
-                f"primary and dr are both {value['primary']}: a region-loss plan needs two regions"
+            raise Invalid(
+                "a dr region different from the primary region (a region-loss plan needs two regions)",
+                value["dr"],
+                "set regions.dr to another region, e.g. \"us-west-2\"",
+                at="dr",
             )
         return value
 
@@ -437,14 +535,21 @@ class Topology(_Model):
     def _cross(self) -> "Topology":
         for site, region in self.regions.items():
             if region not in self.network.cidrs:
-                raise ValueError(f"network.cidrs has no range for {region} (site {site})")
+                raise Invalid(
+                    f"a range for every region of the topology, {region} ({site}) included",
+                    sorted(self.network.cidrs),
+                    f'add {region}: "<cidr>" under network.cidrs',
+                    at="network.cidrs",
+                )
         for record, service in self.dns.records.items():
             svc = self.workloads.services.get(service)
             if svc is None or not svc.public:
                 public = sorted(n for n, s in self.workloads.services.items() if s.public)
-                raise ValueError(
-                    f"dns.records.{record}: expected a public service ({', '.join(public)}); "
-                    f"got {service!r} (mark it `public: true` or point the record elsewhere)"
+                raise Invalid(
+                    f"a public service ({', '.join(public)})",
+                    service,
+                    "mark the service public: true or point the record at a public one",
+                    at=f"dns.records.{record}",
                 )
         return self
 
@@ -501,11 +606,22 @@ _STACK_KEYS = {
     f"{PROJECT}:peerStack": "the other stack's name",
     f"{PROJECT}:peerWired": "true/false (first deployment only)",
     f"{PROJECT}:topology": "the topology object (Pulumi.yaml)",
-    f"{PROJECT}:dbPassword": "secret: the application's database password",
+    f"{PROJECT}:dbPassword": "secret: the database master user's password (primary only)",
     f"{PROJECT}:mqPassword": "secret: the broker application user's password",
     f"{PROJECT}:mqReplicationPassword": "secret: the CRDR replication user's password",
 }
 SECRET_KEYS = (f"{PROJECT}:dbPassword", f"{PROJECT}:mqPassword", f"{PROJECT}:mqReplicationPassword")
+SECRET_DESCRIPTIONS = {
+    f"{PROJECT}:dbPassword": "the database master user's password",
+    f"{PROJECT}:mqPassword": "the broker application user's password",
+    f"{PROJECT}:mqReplicationPassword": "the broker replication (CRDR) user's password",
+}
+
+
+def required_secrets(site: str) -> tuple[str, ...]:
+    """The secrets a stack of `site` must set: the dr site joins the global database
+    without master credentials, so it needs only the broker's."""
+    return SECRET_KEYS if site == "primary" else tuple(k for k in SECRET_KEYS if k != f"{PROJECT}:dbPassword")
 
 
 def _loc(loc: tuple[Any, ...]) -> str:
@@ -520,99 +636,288 @@ def _loc(loc: tuple[Any, ...]) -> str:
     return "".join(parts)
 
 
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, UnionType):
+            rest = [a for a in get_args(annotation) if a is not type(None)]
+            if len(rest) != 1:
+                return annotation
+            annotation = rest[0]
+        else:
+            return annotation
+
+
+def _model_at(path: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that holds the keys at `path` below the topology, if any."""
+    node: Any = Topology
+    for part in path:
+        node = _unwrap(node)
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            field = next((f for n, f in node.model_fields.items() if part in (n, f.alias)), None)
+            if field is None:
+                return None
+            node = field.annotation
+        elif get_origin(node) is dict:
+            node = get_args(node)[1]
+        else:
+            return None
+    node = _unwrap(node)
+    return node if isinstance(node, type) and issubclass(node, BaseModel) else None
+
+
+def _keys_of(model: type[BaseModel]) -> list[str]:
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _description(path: tuple[Any, ...]) -> str | None:
+    model = _model_at(path[:-1])
+    if model is None:
+        return None
+    field = next((f for n, f in model.model_fields.items() if path[-1] in (n, f.alias)), None)
+    if field is None or not field.description:
+        return None
+    text = field.description.split(": default")[0].strip().rstrip(".")
+    return text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def _quoted(text: str) -> str:
+    return re.sub(r"'([^']*)'", r'"\1"', text)
+
+
+_TYPE_NAMES = {
+    "int": ("a whole number", "write a whole number, e.g. 3"),
+    "bool": ("true or false", "write true or false"),
+    "string": ("a string", 'quote the value, e.g. "text"'),
+    "dict": ("a mapping of keys to values", "write it as key: value lines"),
+    "model": ("a mapping of keys to values", "write it as key: value lines"),
+    "list": ("a list", "write it as [a, b]"),
+}
+
+
 def _explain(exc: ValidationError, prefix: str) -> list[str]:
     problems = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A misspelt required key is one mistake, not two: the rename also fixes the "missing".
+    renamed = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            parent = _model_at(err["loc"][:-1])
+            near = _closest(err["loc"][-1], _keys_of(parent)) if parent is not None else None
+            if near:
+                renamed.add((*err["loc"][:-1], near))
+    for err in errors:
+        if err["type"] == "missing" and tuple(err["loc"]) in renamed:
+            continue
         loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
+        bad_key = bool(loc) and loc[-1] == "[key]"
+        if bad_key:
+            loc = loc[:-1]
         key = f"{prefix}.{_loc(loc)}" if loc else prefix
-        got = err.get("input")
-        msg = err["msg"].removeprefix("Value error, ")
+        got = err.get("input", _NOTHING)
         kind = err["type"]
+        ctx = err.get("ctx") or {}
+        error = ctx.get("error")
+        if isinstance(error, Invalid):
+            problems.append(error.at_key(key))
+            continue
         if kind == "extra_forbidden":
-            problems.append(f"{key}: unknown key (a typo?); remove it or check the spelling")
+            parent = _model_at(loc[:-1])
+            allowed = _keys_of(parent) if parent is not None else []
+            near = _closest(loc[-1], allowed)
+            where = f"{prefix}.{_loc(loc[:-1])}" if loc[:-1] else prefix
+            problem = Invalid(
+                f"a key of {where} ({', '.join(allowed)})" if allowed else f"a key of {where}",
+                str(loc[-1]),
+                f'rename it to "{near}"' if near else "remove it (unknown keys are refused: they are usually typos)",
+            )
         elif kind == "missing":
-            problems.append(f"{key}: required key is missing; add it")
+            what = _description(loc)
+            where = f"{prefix}.{_loc(loc[:-1])}" if loc[:-1] else prefix
+            problem = Invalid(f"a value ({what})" if what else "a value", _NOTHING, f"add {loc[-1]} under {where}")
         elif kind == "literal_error":
-            problems.append(f"{key}: {msg}; got {got!r}")
-        elif kind in ("greater_than_equal", "less_than_equal", "too_short"):
-            problems.append(f"{key}: {msg}; got {got!r}")
-        elif kind.endswith("_type") or kind.endswith("_parsing"):
-            problems.append(f"{key}: {msg}; got {got!r}")
-        else:
-            problems.append(f"{key}: {msg}")
+            options = re.findall(r"'([^']*)'", ctx.get("expected", ""))
+            near = _closest(got, options)
+            problem = Invalid(
+                _quoted(ctx.get("expected", "one of the allowed values")),
+                got,
+                f'rename it to "{near}"' if bad_key and near else (f'use "{near}"' if near else "use one of them"),
+            )
+        elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+            op, bound = {
+                "greater_than_equal": (">=", ctx.get("ge")),
+                "greater_than": (">", ctx.get("gt")),
+                "less_than_equal": ("<=", ctx.get("le")),
+                "less_than": ("<", ctx.get("lt")),
+            }[kind]
+            more = "or more" if op.startswith(">") else "or less"
+            problem = Invalid(f"a number {op} {bound}", got, f"set it to {bound} {more}" if "=" in op else f"set it {op} {bound}")
+        elif kind == "too_short":
+            n = ctx.get("min_length", 1)
+            problem = Invalid(f"at least {n} item{'s' if n != 1 else ''}", got, "add the missing items")
+        elif kind == "string_pattern_mismatch":
+            problem = Invalid(f"a value matching {ctx.get('pattern')}", got, "change it to match (lowercase letters, digits, hyphens)")
+        elif kind.split("_")[0] in _TYPE_NAMES and kind.endswith(("_type", "_parsing", "_from_float")):
+            expected, fix = _TYPE_NAMES[kind.split("_")[0]]
+            problem = Invalid(expected, got, fix)
+        elif kind in ("model_attributes_type", "mapping_type"):
+            expected, fix = _TYPE_NAMES["dict"]
+            problem = Invalid(expected, got, fix)
+        else:  # a pydantic check with no wording of ours yet: still name key and value
+            problem = Invalid(_quoted(err["msg"]).removeprefix("Value error, "), got, f"correct {key}")
+        problems.append(problem.at_key(key))
     return problems
+
+
+def _cli_value(key: str) -> str:
+    return key.split(":", 1)[1] if key.startswith(f"{PROJECT}:") else key
 
 
 def load_stack_config(raw: Mapping[str, Any], stack: str) -> StackConfig:
     """Validate one stack's raw config (keys as `ns:key`, values as strings or parsed
-    objects, exactly what `pulumi.Config` or `PULUMI_CONFIG` hold)."""
+    objects, exactly what `pulumi.Config` or `PULUMI_CONFIG` hold). Every problem is
+    collected and raised as one `ConfigError`, each message saying
+    `<key>: expected <what>; got <value>; <how to fix it>`."""
     problems: list[str] = []
+    ours = [k.split(":", 1)[1] for k in _STACK_KEYS if k.startswith(f"{PROJECT}:")]
     for key in raw:
         if key.startswith(f"{PROJECT}:") and key not in _STACK_KEYS:
-            near = ", ".join(k for k in _STACK_KEYS if k.startswith(f"{PROJECT}:"))
-            problems.append(f"{key}: unknown key (a typo?); the project's keys are {near}")
+            name = key.split(":", 1)[1]
+            near = _closest(name, ours)
+            problems.append(
+                Invalid(
+                    f"a key of the project ({', '.join(ours)})",
+                    name,
+                    f'rename it to "{near}" (pulumi config rm {name} --stack {stack}; pulumi config set {near} ... --stack {stack})'
+                    if near
+                    else f"remove it (pulumi config rm {name} --stack {stack})",
+                ).at_key(key)
+            )
 
-    def need(key: str) -> Any:
-        if key not in raw or raw[key] in (None, ""):
-            problems.append(f"{key}: required; expected {_STACK_KEYS[key]} (pulumi config set {key.split(':', 1)[1] if key.startswith(PROJECT) else key} ... --stack {stack})")
-            return None
-        return raw[key]
+    def value(key: str) -> Any:
+        got = raw.get(key)
+        return _NOTHING if got in (None, "") else got
 
-    region = need("aws:region")
-    role = need(f"{PROJECT}:role")
-    peer = need(f"{PROJECT}:peerStack")
-    topo_raw = need(f"{PROJECT}:topology")
+    region = value("aws:region")
+    role = value(f"{PROJECT}:role")
+    peer = value(f"{PROJECT}:peerStack")
+    topo_raw = value(f"{PROJECT}:topology")
+    other = {"primary": "dr", "dr": "primary"}.get(stack, "<the other stack>")
+
+    if region is _NOTHING:
+        problems.append(
+            Invalid("the stack's AWS region", _NOTHING, f"run pulumi config set aws:region <region> --stack {stack}").at_key("aws:region")
+        )
+    if role is _NOTHING:
+        problems.append(
+            Invalid('"active" or "standby"', _NOTHING, f"run pulumi config set role <active|standby> --stack {stack}").at_key(
+                f"{PROJECT}:role"
+            )
+        )
+    elif role not in ROLES:
+        near = _closest(role, ROLES)
+        problems.append(
+            Invalid('"active" or "standby"', role, f"run pulumi config set role {near or '<active|standby>'} --stack {stack}").at_key(
+                f"{PROJECT}:role"
+            )
+        )
+    if peer is _NOTHING:
+        problems.append(
+            Invalid("the other stack's name", _NOTHING, f"run pulumi config set peerStack {other} --stack {stack}").at_key(
+                f"{PROJECT}:peerStack"
+            )
+        )
+    elif peer == stack:
+        problems.append(
+            Invalid(
+                "the other stack's name", peer, f"run pulumi config set peerStack {other} --stack {stack} (this stack is {stack})"
+            ).at_key(f"{PROJECT}:peerStack")
+        )
+
+    wired_raw = raw.get(f"{PROJECT}:peerWired", True)
+    if isinstance(wired_raw, str):
+        if wired_raw.lower() not in ("true", "false"):
+            problems.append(
+                Invalid(
+                    "true or false",
+                    wired_raw,
+                    f"run pulumi config rm peerWired --stack {stack} (false is only for the primary stack's first deployment)",
+                ).at_key(f"{PROJECT}:peerWired")
+            )
+        wired_raw = wired_raw.lower() != "false"
+
     if isinstance(topo_raw, str):
         try:
             topo_raw = json.loads(topo_raw)
         except json.JSONDecodeError as exc:
-            problems.append(f"{PROJECT}:topology: expected an object; the value is not JSON ({exc})")
+            problems.append(
+                Invalid(
+                    "an object", topo_raw[:60], f"give it in the value: form in Pulumi.yaml (not JSON: {exc.msg})"
+                ).at_key(f"{PROJECT}:topology")
+            )
             topo_raw = None
-    wired_raw = raw.get(f"{PROJECT}:peerWired", True)
-    if isinstance(wired_raw, str):
-        if wired_raw.lower() not in ("true", "false"):
-            problems.append(f"{PROJECT}:peerWired: expected true or false; got {wired_raw!r}")
-        wired_raw = wired_raw.lower() != "false"
-    if role is not None and role not in ROLES:
-        problems.append(f"{PROJECT}:role: expected active or standby; got {role!r} (pulumi config set role active --stack {stack})")
-
     topology = None
-    if topo_raw is not None:
+    if topo_raw is _NOTHING:
+        problems.append(
+            Invalid(
+                "the topology object", _NOTHING, f"restore {PROJECT}:topology (value: form) in Pulumi.yaml's config"
+            ).at_key(f"{PROJECT}:topology")
+        )
+    elif topo_raw is not None:
         if not isinstance(topo_raw, Mapping):
-            problems.append(f"{PROJECT}:topology: expected an object; got {type(topo_raw).__name__}")
+            problems.append(
+                Invalid("an object", topo_raw, f"give {PROJECT}:topology in the value: form in Pulumi.yaml").at_key(
+                    f"{PROJECT}:topology"
+                )
+            )
         else:
             try:
                 topology = Topology.model_validate(topo_raw)
             except ValidationError as exc:
                 problems.extend(_explain(exc, "topology"))
-    if topology is not None and region is not None:
-        if region not in topology.regions.values():
+
+    site = None
+    if topology is not None and region is not _NOTHING:
+        sites = {r: s for s, r in topology.regions.items()}
+        site = sites.get(region)
+        if site is None:
+            regions = topology.regions
+            suggestion = regions.get(stack, "<region>")
             problems.append(
-                f"aws:region: expected one of the topology's regions "
-                f"({topology.regions['primary']} primary, {topology.regions['dr']} dr); got {region!r}"
+                Invalid(
+                    f"a region of the topology, {regions['primary']} (primary) or {regions['dr']} (dr)",
+                    region,
+                    f"run pulumi config set aws:region {suggestion} --stack {stack}, or change topology.regions",
+                ).at_key("aws:region")
             )
-        elif region == topology.regions["primary"] and role == "standby":
+        elif site == "primary" and role == "standby":
             problems.append(
-                f"{PROJECT}:role: the primary site ({region}) is the global writer and is always "
-                f"active; got 'standby'. To fail back, follow the README's failback procedure"
+                Invalid(
+                    f'"active" on the primary site ({region} holds the global writer)',
+                    role,
+                    f"run pulumi config set role active --stack {stack} (to fail back, follow the README's failback section)",
+                ).at_key(f"{PROJECT}:role")
             )
-        if region == topology.regions["dr"] and not wired_raw:
+        if site == "dr" and not wired_raw:
             problems.append(
-                f"{PROJECT}:peerWired: the dr stack always reads the primary stack's outputs; "
-                "got false (remove the key)"
+                Invalid(
+                    "the key unset on the dr site (the dr stack always reads the primary stack's outputs)",
+                    False,
+                    f"run pulumi config rm peerWired --stack {stack}",
+                ).at_key(f"{PROJECT}:peerWired")
             )
-    if topology is not None and region in topology.regions.values():
-        site = "primary" if region == topology.regions["primary"] else "dr"
-        for key in SECRET_KEYS:
-            if key == f"{PROJECT}:dbPassword" and site != "primary":
-                continue
+    if site is not None:
+        for key in required_secrets(site):
             if raw.get(key) in (None, ""):
-                name = key.split(":", 1)[1]
                 problems.append(
-                    f"{key}: required secret is not set; run `pulumi config set --secret {name} <value> --stack {stack}`"
+                    Invalid(
+                        f"a secret ({SECRET_DESCRIPTIONS[key]})",
+                        _NOTHING,
+                        f"run pulumi config set --secret {_cli_value(key)} <value> --stack {stack}",
+                    ).at_key(key)
                 )
-    if peer is not None and peer == stack:
-        problems.append(f"{PROJECT}:peerStack: the peer must be the other stack; got this stack's own name {peer!r}")
     if problems:
         raise ConfigError(problems)
 

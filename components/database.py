@@ -43,6 +43,8 @@ class GlobalDatabaseArgs:
     """Initial database (primary site only; the global cluster carries it)."""
     master_username: str
     """Master user (primary site only; a secondary inherits it)."""
+    master_password: pulumi.Input[str] | None = None
+    """Master password (primary site only, secret); none."""
     backup_retention_days: int = 14
     """Automated backups kept: default 14."""
     preferred_backup_window: str = "03:00-04:00"
@@ -136,10 +138,10 @@ class GlobalDatabase(pulumi.ComponentResource):
                 global_cluster_identifier=gc.id,
                 database_name=args.database_name,
                 master_username=args.master_username,
-                # The master password lives in a Secrets Manager secret managed by RDS,
-                # encrypted with the multi-Region key; applications use their own users.
-                manage_master_user_password=True,
-                master_user_secret_kms_key_id=args.key_arn,
+                # Not manage_master_user_password: RDS refuses it for clusters of a global
+                # database (Aurora User Guide, "rds-secrets-manager", limitations). The
+                # password is the stack's secret, kept in Secrets Manager by Secrets.
+                master_password=args.master_password,
                 **common,
                 opts=stateful(self),
             )

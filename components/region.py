@@ -96,6 +96,7 @@ class RegionalTopology(pulumi.ComponentResource):
                 instance_class=db_spec.instance_class,
                 database_name=db_spec.database_name,
                 master_username=db_spec.master_username,
+                master_password=secrets["dbPassword"] if primary else None,
                 backup_retention_days=db_spec.backup_retention_days,
                 preferred_backup_window=db_spec.preferred_backup_window,
                 global_db_rpo_seconds=db_spec.global_db_rpo,
@@ -191,7 +192,7 @@ class RegionalTopology(pulumi.ComponentResource):
                 endpoints=endpoints,
                 secret_values={
                     "app-database": pulumi.Output.secret(secrets["dbPassword"]).apply(
-                        lambda pw: json.dumps({"username": "dtem_app", "password": pw, "dbname": db_spec.database_name})
+                        lambda pw: json.dumps({"username": db_spec.master_username, "password": pw, "dbname": db_spec.database_name})
                     ),
                     "app-broker": pulumi.Output.secret(secrets["mqPassword"]).apply(
                         lambda pw: json.dumps({"username": q.username, "password": pw})

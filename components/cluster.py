@@ -123,7 +123,10 @@ class KubernetesCluster(pulumi.ComponentResource):
                     max_size=max(args.max_nodes_per_az, 1),
                 ),
                 update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable=1),
-                labels={"topology.kubernetes.io/zone": az},
+                # Not topology.kubernetes.io/zone: the node group API refuses labels under
+                # kubernetes.io/, k8s.io/ and eks.amazonaws.com/, and the kubelet sets the
+                # zone label itself (aws/containers-roadmap#1451).
+                labels={**p.labels("kubernetes"), "dtem.example.cl/az": az},
                 tags={**tags, "dtem:az": az},
                 opts=child(self),
             )

@@ -122,7 +122,7 @@ class Workloads(pulumi.ComponentResource):
                 metadata=k8s.meta.v1.ObjectMetaArgs(
                     name=svc.name,
                     namespace=ns.metadata.name,
-                    labels=labels,
+                    labels={**labels, **p.labels("workloads")},
                     annotations={
                         "service.beta.kubernetes.io/aws-load-balancer-type": "external",
                         "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
@@ -143,7 +143,7 @@ class Workloads(pulumi.ComponentResource):
             # never blocks a node drain of a 1-replica standby.
             k8s.policy.v1.PodDisruptionBudget(
                 f"{name}-{svc.name}-pdb",
-                metadata=k8s.meta.v1.ObjectMetaArgs(name=svc.name, namespace=ns.metadata.name, labels=labels),
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=svc.name, namespace=ns.metadata.name, labels={**labels, **p.labels("workloads")}),
                 spec=k8s.policy.v1.PodDisruptionBudgetSpecArgs(
                     max_unavailable=1, selector=k8s.meta.v1.LabelSelectorArgs(match_labels=labels)
                 ),

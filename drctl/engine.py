@@ -440,13 +440,16 @@ def run_program(
     peer_outputs: dict[str, Any] | None = None,
     preview: bool = False,
     project_dir: Path | str | None = None,
+    organization: str = "organization",
 ) -> Capture:
     """Run `fn` as the Pulumi program of `project`/`stack`, offline, and capture every
     registration. `fn` is `__main__.py` for a whole stack (`run_stack`) or a few lines
     building one component (the component tests): both go through the same mocks.
 
     `config` maps `ns:key` to string values (objects as JSON), as the CLI hands them to a
-    program; `peer_outputs` answer the program's StackReference. A program failure (a
+    program; `peer_outputs` answer the program's StackReference. `organization` is what
+    `pulumi.get_organization()` returns: `organization` is the DIY (S3/file) backends'
+    fixed name, a Pulumi Cloud org otherwise. A program failure (a
     `pulumi.RunError`, an error log, a missing peer output) raises `EngineError` with the
     program's message and the registrations made before it."""
     import warnings
@@ -468,7 +471,13 @@ def run_program(
     settings.set_root_resource(None)
     set_all_config(config, secret_keys=list(secret_keys))
     pulumi.runtime.set_mocks(
-        mocks, project=project, stack=stack, preview=preview, logger=logger, monitor=monitor_cls(mocks)
+        mocks,
+        project=project,
+        stack=stack,
+        preview=preview,
+        logger=logger,
+        monitor=monitor_cls(mocks),
+        organization=organization,
     )
     exports: dict[str, Any] = {}
 

@@ -421,6 +421,28 @@ def _project_on_path(project_dir: Path):
         os.chdir(saved_cwd)
 
 
+_REPORTED: set[str] = set()
+"""Messages of program failures already raised as `EngineError`."""
+
+
+class _AlreadyReported(logging.Filter):
+    """A failed output fails every resource that waits on it; asyncio then logs each of
+    those futures as "exception was never retrieved", with a traceback, when they are
+    collected -- after the failure was already reported once, cleanly. Drop exactly those."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return exc is None or str(exc) not in _REPORTED
+
+
+def _reported(message: str, captured: list[Registration]) -> EngineError:
+    asyncio_log = logging.getLogger("asyncio")
+    if not any(isinstance(f, _AlreadyReported) for f in asyncio_log.filters):
+        asyncio_log.addFilter(_AlreadyReported())
+    _REPORTED.add(message)
+    return EngineError(message, captured)
+
+
 class _LogCollector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
@@ -494,9 +516,9 @@ def run_program(
         try:
             program()
         except EngineError as err:
-            raise EngineError(str(err), captured) from None
+            raise _reported(str(err), captured) from None
         except pulumi.RunError as err:
-            raise EngineError(str(err), captured) from None
+            raise _reported(str(err), captured) from None
         except Exception as err:  # the program's own failure, e.g. a missing peer output
             cause = err
             while cause.__cause__ is not None or cause.__context__ is not None:
@@ -504,7 +526,7 @@ def run_program(
                     break
                 cause = cause.__cause__ or cause.__context__
             if isinstance(cause, (pulumi.RunError, EngineError)):
-                raise EngineError(str(cause), captured) from None
+                raise _reported(str(cause), captured) from None
             raise
         finally:
             settings.set_root_resource(None)

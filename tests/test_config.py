@@ -112,26 +112,28 @@ def test_shipped_topology_holds_the_dtem_values(raw):
 
 
 # The seed's RTO per component is the same at every level; RPOs are honest per level
-# (design §2): RPO 0 where storage is synchronous in-region, the asynchronous lag at L3,
-# backup copies at L4.
+# (design §2): RPO 0 where storage is synchronous in-region (L1, L2), the asynchronous
+# replication's accepted loss at L3. L4 (backup copies, replicated corruption) is pinned
+# by the policy pack's tests, which own what each strategy can promise there.
 H, M, D = 3600, 60, 86400
 
 
 @pytest.mark.parametrize(
     ("component", "rto", "rpo"),
     [
-        ("database", 1 * H, {"L1": 0, "L2": 0, "L3": 15 * M, "L4": 1 * D}),
-        ("workloads", 30 * M, {"L1": 0, "L2": 0, "L3": 0, "L4": 0}),
-        ("queue", 15 * M, {"L1": 0, "L2": 0, "L3": 5 * M, "L4": 5 * M}),
-        ("cache", 30 * M, {"L1": 1 * H, "L2": 1 * H, "L3": 1 * H, "L4": 1 * D}),
-        ("objectStore", 2 * H, {"L1": 0, "L2": 0, "L3": 1 * H, "L4": 1 * H}),
-        ("secrets", 15 * M, {"L1": 0, "L2": 0, "L3": 5 * M, "L4": 5 * M}),
+        ("database", 1 * H, {"L1": 0, "L2": 0, "L3": 15 * M}),
+        ("workloads", 30 * M, {"L1": 0, "L2": 0, "L3": 0}),
+        ("queue", 15 * M, {"L1": 0, "L2": 0, "L3": 5 * M}),
+        ("cache", 30 * M, {"L1": 1 * H, "L2": 1 * H, "L3": 1 * H}),
+        ("objectStore", 2 * H, {"L1": 0, "L2": 0, "L3": 1 * H}),
+        ("secrets", 15 * M, {"L1": 0, "L2": 0, "L3": 5 * M}),
     ],
 )
 def test_targets_per_level(raw, component, rto, rpo):
     spec = load_stack_config(raw["primary"], "primary").topology.targets(component)
     assert spec.rto == {lvl: rto for lvl in LEVELS}
-    assert spec.rpo == rpo
+    assert {lvl: spec.rpo[lvl] for lvl in rpo} == rpo
+    assert set(spec.rpo) == set(LEVELS)
 
 
 def test_required_secrets_per_site():

@@ -29,6 +29,12 @@ def run(request, topology) -> tuple[Capture, str, str]:
     return (capture, *RUNS[request.param])
 
 
+def _cloud(capture: Capture):
+    """The AWS and Kubernetes resources. Dynamic resources (promotions, which call AWS
+    through boto3 with their own `region` input) are still held to the region check."""
+    return [r for r in capture.custom() if r.type.split(":")[0] in ("aws", "kubernetes")]
+
+
 def _short(type_: str) -> str:
     package, module, cls = type_.split(":")
     return f"{module.split('/')[0]}:{cls}" if package == "aws" else f"k8s:{cls}"
@@ -102,9 +108,7 @@ EXPECTED_COUNTS = {
 def test_resource_counts_per_component(topology, name):
     capture = topology.first_pass if name == "first_pass" else topology[name]
     counts: dict[str, Counter] = {}
-    for reg in capture.custom():
-        if reg.type.split(":")[0] not in ("aws", "kubernetes"):
-            continue  # promotion (dynamic) resources are the failover issue's to pin
+    for reg in _cloud(capture):  # promotion (dynamic) resources are the failover issue's to pin
         counts.setdefault(COMPONENT_TAG.get(reg.component or "", str(reg.component)), Counter())[_short(reg.type)] += 1
     assert {c: dict(n) for c, n in counts.items()} == EXPECTED_COUNTS[name]
 
@@ -231,7 +235,7 @@ def test_every_resource_has_an_explicit_provider(run):
     providers = {r.urn: r for r in capture.resources if r.is_provider}
     assert sorted(p.type for p in providers.values()) == ["pulumi:providers:aws", "pulumi:providers:kubernetes"]
     assert {p.region for p in providers.values()} == {region}
-    for reg in capture.custom():
+    for reg in _cloud(capture):
         assert reg.provider != "", f"{reg.type} {reg.name} has no explicit provider (the default one would be used)"
         package = reg.type.split(":")[0]
         assert providers[reg.provider_urn].type == f"pulumi:providers:{package}", reg.name
@@ -376,7 +380,7 @@ def test_ignore_changes_name_real_inputs(run):
     """A misspelt ignoreChanges path is silently ignored by the engine: check each one
     against the installed SDK's input names."""
     capture, _, _ = run
-    for reg in capture.custom():
+    for reg in _cloud(capture):
         for path in reg.ignore_changes:
             assert path.split(".")[0].split("[")[0] in input_names(reg.type), f"{reg.type} {reg.name}: {path}"
 
@@ -389,7 +393,7 @@ def test_ignore_changes_name_real_inputs(run):
 def test_every_taggable_resource_carries_component_and_site(run):
     capture, site, _ = run
     problems = []
-    for reg in capture.custom():
+    for reg in _cloud(capture):
         component = COMPONENT_TAG[reg.component]
         if reg.type.startswith("kubernetes:"):
             labels = dig(reg.inputs, "metadata", "labels") or {}

@@ -107,6 +107,21 @@ class Registration:
 
 
 @dataclass
+class Invoke:
+    """One data-source call (invoke) the program made: the engine answers these at every
+    `up`, so they are dependencies of the run (drctl's failover plan, check 4)."""
+
+    token: str
+    provider: str
+    """`<provider-urn>::<id>`, or "" (default provider)."""
+    region: str | None
+    args: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"token": self.token, "provider": self.provider, "region": self.region, "args": self.args}
+
+
+@dataclass
 class Capture:
     """Everything one offline run of one stack produced."""
 
@@ -117,6 +132,8 @@ class Capture:
     exports: dict[str, Any]
     logs: list[tuple[str, str]]
     preview: bool
+    invokes: list[Invoke] = field(default_factory=list)
+    """Every invoke, in call order."""
 
     def by_urn(self) -> dict[str, Registration]:
         return {r.urn: r for r in self.resources}
@@ -164,7 +181,12 @@ def _short(text: str, n: int = 8) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def _mocks_and_monitor(region_of_provider: dict[str, str], peer_outputs: dict[str, Any] | None, captured: list[Registration]):
+def _mocks_and_monitor(
+    region_of_provider: dict[str, str],
+    peer_outputs: dict[str, Any] | None,
+    captured: list[Registration],
+    invokes: list[Invoke] | None = None,
+):
     import pulumi
     from google.protobuf import json_format, struct_pb2
     from pulumi.runtime import mocks as pm
@@ -190,6 +212,8 @@ def _mocks_and_monitor(region_of_provider: dict[str, str], peer_outputs: dict[st
         def call(self, args: pm.MockCallArgs):
             region = region_for(args.provider) or "unknown-region"
             tok = args.token
+            if invokes is not None:
+                invokes.append(Invoke(tok, args.provider or "", region_for(args.provider), plain(dict(args.args))))
             if tok == "aws:index/getAvailabilityZones:getAvailabilityZones":
                 # us-west-1 really offers two AZs to most accounts: handy to test the refusal.
                 letters = {"us-east-1": "abcdef", "us-west-1": "ac"}.get(region, "abcd")
@@ -286,6 +310,10 @@ def _mocks_and_monitor(region_of_provider: dict[str, str], peer_outputs: dict[st
             if reg.is_provider and "region" in inputs:
                 region_of_provider[urn] = inputs["region"]
             reg.region = region_for(reg.provider) if reg.custom else None
+            if reg.custom and reg.type.startswith("pulumi-python:dynamic") and isinstance(inputs.get("region"), str):
+                # A dynamic resource has no AWS provider: it acts where its boto3 client
+                # points, which the project's promotions take from their `region` input.
+                reg.region = inputs["region"]
             if reg.is_provider:
                 reg.region = inputs.get("region")
                 if reg.region is None:
@@ -478,8 +506,9 @@ def run_program(
 
     config = dict(config or {})
     captured: list[Registration] = []
+    invokes: list[Invoke] = []
     region_of_provider: dict[str, str] = {}
-    mocks, monitor_cls, pulumi = _mocks_and_monitor(region_of_provider, peer_outputs, captured)
+    mocks, monitor_cls, pulumi = _mocks_and_monitor(region_of_provider, peer_outputs, captured, invokes)
     from pulumi.runtime import settings
     from pulumi.runtime.config import set_all_config
 
@@ -544,6 +573,7 @@ def run_program(
         exports=copy.deepcopy(plain(exports)),
         logs=collector.records,
         preview=preview,
+        invokes=invokes,
     )
 
 

@@ -109,7 +109,7 @@ def classify(type_: str, path: str, replace_on_changes: list[str] | tuple[str, .
             return Classification("replace", f"{rule} is in the resource's replaceOnChanges option")
     rules = rules_for(type_)
     if rules is None:
-        if type_.startswith("pulumi-python:dynamic:"):
+        if type_.startswith("pulumi-python:dynamic"):
             # Dynamic providers here never ask for replacement (their diff returns
             # replaces=[]); see components/promotions.
             return Classification("update")

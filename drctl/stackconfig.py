@@ -1,11 +1,15 @@
 """Stack config the way the Pulumi CLI builds it: `Pulumi.yaml`'s project-level `config:`
 merged with `Pulumi.<stack>.yaml`, the stack's value winning.
 
-Project-level entries are either a plain value or a block with `value:` / `default:` (and
-`type`, `description`, `secret`); keys without a namespace belong to the project. Values
-reach the program as strings, objects as JSON (what `Config.require_object` parses).
-`secure:` values cannot be decrypted offline: they become a clearly marked placeholder,
-and so do the project's required secrets when the stack file does not set them.
+Project-level entries are either a plain value (string, number, boolean, list) or a
+declaration block with `value:` / `default:` (and `type`, `description`, `secret`,
+`items`); keys without a namespace belong to the project. An object can only be given in
+the `value:` form: the CLI reads any other mapping as a declaration and refuses unknown
+fields (pulumi/pulumi#16056). A stack's value replaces the project's whole value, objects
+included -- no deep merge (pulumi/pulumi#17948). Values reach the program as strings,
+objects as JSON (what `Config.require_object` parses). `secure:` values cannot be decrypted
+offline: they become a clearly marked placeholder, and so do the project's required
+secrets when the stack file does not set them.
 """
 
 from __future__ import annotations
@@ -59,6 +63,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+_DECLARATION_FIELDS = {"type", "description", "secret", "default", "value", "items"}
+
+
 def load_raw_config(project_dir: Path | str, stack: str) -> RawConfig:
     project_dir = Path(project_dir)
     project_doc = _read_yaml(project_dir / "Pulumi.yaml")
@@ -74,13 +81,23 @@ def load_raw_config(project_dir: Path | str, stack: str) -> RawConfig:
     values: dict[str, str] = {}
     secret_keys: set[str] = set()
     placeholders: list[str] = []
+    required: list[str] = []
     for key, entry in (project_doc.get("config") or {}).items():
         qkey = _qualify(key, project)
-        if isinstance(entry, dict) and ("value" in entry or "default" in entry or "type" in entry):
+        if isinstance(entry, dict):
+            unknown = sorted(set(entry) - _DECLARATION_FIELDS)
+            if unknown:
+                raise StackConfigError(
+                    f"Pulumi.yaml: config.{key}: expected a plain value or a declaration ({', '.join(sorted(_DECLARATION_FIELDS))}); "
+                    f"got a mapping with {', '.join(unknown)}; give an object in the value: form "
+                    f"({key}:\n  value:\n    ...), the only one the Pulumi CLI accepts (pulumi/pulumi#16056)"
+                )
             if "value" in entry:
                 values[qkey] = _to_string(entry["value"])
             elif "default" in entry:
                 values[qkey] = _to_string(entry["default"])
+            else:
+                required.append(qkey)
             if entry.get("secret"):
                 secret_keys.add(qkey)
         else:
@@ -93,6 +110,12 @@ def load_raw_config(project_dir: Path | str, stack: str) -> RawConfig:
             placeholders.append(qkey)
         else:
             values[qkey] = _to_string(value)
+    missing = [k for k in required if k not in values and k not in SECRET_KEYS]
+    if missing:
+        raise StackConfigError(
+            f"stack {stack!r}: Pulumi.yaml declares {', '.join(missing)} without a default; "
+            f"set {'them' if len(missing) > 1 else 'it'} in Pulumi.{stack}.yaml (pulumi config set <key> <value> --stack {stack})"
+        )
     for qkey in SECRET_KEYS:
         if qkey not in values:
             values[qkey] = f"{OFFLINE_SECRET}:{qkey}"

@@ -5,7 +5,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install plan test bench check clean
+.PHONY: install plan test bench check clean update-snapshots
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ plan: $(STAMP)
 ## The test suite.
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+## After an intended change to a stateful resource's URN (see tests/test_urn_snapshot.py).
+update-snapshots: $(STAMP)
+	UPDATE_SNAPSHOTS=1 $(PY) -m pytest -q tests/test_urn_snapshot.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

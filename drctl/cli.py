@@ -6,7 +6,7 @@ in one message and exit code 2, never a traceback.
 
     drctl plan    --stack primary|dr [--failover | --failback] [--format text|json|md]
     drctl check   --stack primary|dr [--format text|json|md]
-    drctl preview --stack primary|dr [--base REF] [--format md|json]
+    drctl preview --stack primary|dr|all [--base REF] [--format md|json] [--max-chars N]
 """
 
 from __future__ import annotations
@@ -48,6 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     preview = sub.add_parser("preview", help="PR report: the change's effect on topology, RTO/RPO, failover plan, policies")
     _add_common(preview, formats=("md", "json"))
     preview.add_argument("--base", default=None, help="git ref to compare with (default: merge base with main)")
+    preview.add_argument(
+        "--max-chars",
+        type=int,
+        default=None,
+        help="cut the Markdown to this many characters, with a note (default: fits a GitHub comment; 0: no limit)",
+    )
+    preview.add_argument("--full-report", default=None, help="where the uncut report is, for the cut note (e.g. the CI run's URL)")
+    preview.add_argument("--allow-dirty", action="store_true", help="preview uncommitted changes to the program too")
     return parser
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from drctl.engine import Capture, EngineError, Registration, run_topology
+from drctl.engine import Capture, EngineError, Registration, Topology, run_topology
 from drctl.stackconfig import StackConfigError
 
 # File-level component id (type token `dtem-dr:<file>:<Class>`) -> the name users know.
@@ -45,9 +47,6 @@ def az_of(reg: Registration, azs: list[str] | None = None) -> str | None:
     tags = inputs.get("tags") or {}
     if isinstance(tags, dict) and isinstance(tags.get("dtem:az"), str):
         return tags["dtem:az"]
-    labels = inputs.get("labels") or {}
-    if isinstance(labels, dict) and isinstance(labels.get("topology.kubernetes.io/zone"), str):
-        return labels["topology.kubernetes.io/zone"]
     # Per-AZ children are named `<component>-<role>-<az>` (route tables, EIPs, NATs...).
     return next((az for az in azs or [] if reg.name.endswith(f"-{az}")), None)
 
@@ -136,13 +135,14 @@ def render_md(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def command(args) -> int:
+def command(args, run: Callable[[Path], Topology] = run_topology) -> int:
+    """`run` computes both stacks (the offline engine; a test hands in a finished run)."""
     from drctl.cli import UsageError
 
     if args.stack not in ("primary", "dr"):
         raise UsageError(f"--stack: expected primary or dr; got {args.stack!r}")
     try:
-        topo = run_topology(args.project_dir)
+        topo = run(args.project_dir)
     except (EngineError, StackConfigError) as err:
         print(f"drctl plan: {err}", file=sys.stderr)
         return 1

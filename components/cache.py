@@ -4,7 +4,9 @@ In-region: a node per AZ, multi-AZ with automatic failover (L1/L2), encrypted in
 and at rest, daily snapshots. Cross-region by strategy: `global-datastore` (the dr group
 is a secondary of a global replication group owned by the primary site; replication lag
 generally < 1 s, ElastiCache guide "Redis-Global-Datastore") or `rebuild` (the dr region
-creates its group only when it becomes active, empty or from a snapshot).
+creates its group only when it becomes active, empty or seeded from the configured
+snapshot). The flip promotes a global-datastore secondary with a `CachePromotion`
+(FailoverGlobalReplicationGroup, components/promotions).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .common import Placement, child, stateful
+from .promotions import CachePromotion
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,7 +47,8 @@ class CacheArgs:
     snapshot_window: str = "04:00-05:00"
     """Snapshot window: default 04:00-05:00 UTC."""
     restore_snapshot: str | None = None
-    """rebuild: snapshot to seed the group from; none."""
+    """rebuild: what the dr group is seeded from when the flip creates it -- a snapshot name
+    in the dr region, or the S3 ARN of an exported .rdb file; none (empty cache)."""
     global_replication_group_id: pulumi.Input[str] | None = None
     """dr site, global-datastore: the global group to join (from the primary stack); none."""
 
@@ -61,6 +65,7 @@ class Cache(pulumi.ComponentResource):
         self.replication_group_id = None
         self.endpoint = None
         self.global_replication_group_id = None
+        self.promotion = None
 
         # rebuild: a standby dr region holds no cache at all; the flip creates it.
         builds_group = p.is_primary or args.strategy == "global-datastore" or p.active
@@ -83,6 +88,11 @@ class Cache(pulumi.ComponentResource):
                 opts=child(self),
             )
             secondary = not p.is_primary and args.strategy == "global-datastore"
+            # rebuild: the flip creates the dr group seeded from the configured snapshot --
+            # a snapshot name in this region, or the S3 ARN of an exported .rdb (e.g. in the
+            # replicated files bucket); without one it starts empty.
+            rebuilt = not p.is_primary and args.strategy == "rebuild"
+            seed = args.restore_snapshot if rebuilt else None
             if secondary and args.global_replication_group_id is None:
                 raise ValueError("a dr-site global-datastore Cache needs global_replication_group_id")
             group = aws.elasticache.ReplicationGroup(
@@ -104,13 +114,17 @@ class Cache(pulumi.ComponentResource):
                 kms_key_id=args.key_arn,
                 snapshot_retention_limit=args.snapshot_retention_days,
                 snapshot_window=args.snapshot_window,
-                snapshot_name=args.restore_snapshot if (not p.is_primary and args.strategy == "rebuild") else None,
+                snapshot_name=seed if (seed and not seed.startswith("arn:")) else None,
+                snapshot_arns=[seed] if (seed and seed.startswith("arn:")) else None,
                 final_snapshot_identifier=f"dtem-cache-{p.region}-final",
                 subnet_group_name=subnet_group.name,
                 security_group_ids=[sg.id],
                 auto_minor_version_upgrade=True,
                 tags=tags,
-                opts=stateful(self),
+                # The seed is read once, at creation; both inputs are ForceNew, and the
+                # configured snapshot rotates (a newer one, or none once rotated out):
+                # without this, changing it later would replace the live cache.
+                opts=stateful(self, ignore_changes=["snapshotName", "snapshotArns"]) if rebuilt else stateful(self),
             )
             self.replication_group_id = group.id
             self.endpoint = group.primary_endpoint_address
@@ -127,6 +141,19 @@ class Cache(pulumi.ComponentResource):
                     opts=stateful(self, ignore_changes=["primaryReplicationGroupId"]),
                 )
                 self.global_replication_group_id = glob.global_replication_group_id
+            if args.strategy == "global-datastore":
+                # Both sites: the dr site's promotes its member at the flip; the primary
+                # site's takes the primary role back when it returns to active (failback).
+                self.promotion = CachePromotion(
+                    f"{name}-promotion",
+                    region=p.region,
+                    promote=p.active,
+                    global_replication_group_id=(
+                        self.global_replication_group_id if p.is_primary else args.global_replication_group_id
+                    ),
+                    replication_group_id=group.id,
+                    opts=child(self),
+                )
         self.register_outputs(
             {
                 "replication_group_id": self.replication_group_id,

@@ -309,6 +309,9 @@ class DatabaseSpec(_Targeted):
     """`rds.global_db_rpo`: commits wait when every secondary lags more (>= 20s); unset."""
     failover: Literal["detach", "managed"] = "detach"
     """How the flip promotes: detach-and-promote, or managed failover: default detach."""
+    global_cluster_owner: Literal["primary", "dr"] = "primary"
+    """Site whose stack declares the global cluster: `dr` during and after a detach
+    failover's failback (README, Failback): default primary."""
     backup_copy: BackupCopySpec = BackupCopySpec()
     """Cross-region copies of snapshots (AWS Backup)."""
 
@@ -579,6 +582,10 @@ class StackConfig(_Model):
     """false only on the very first deployment of the primary stack (the dr stack
     does not exist yet): replication to DR, DR backup copies and the SECONDARY record are
     left out."""
+    allow_data_loss: bool = False
+    """Managed promotions of this stack may lose what has not replicated
+    (FailoverGlobalCluster AllowDataLoss, mq:Promote FAILOVER) instead of waiting for the
+    other region (SwitchoverGlobalCluster, SWITCHOVER): set when that region is down."""
     topology: Topology
     secrets_placeholder: bool = False
     """True when secret values were not available (offline runs)."""
@@ -605,6 +612,7 @@ _STACK_KEYS = {
     f"{PROJECT}:role": "active or standby",
     f"{PROJECT}:peerStack": "the other stack's name",
     f"{PROJECT}:peerWired": "true/false (first deployment only)",
+    f"{PROJECT}:allowDataLoss": "true/false (managed promotions with the other region down)",
     f"{PROJECT}:topology": "the topology object (Pulumi.yaml)",
     f"{PROJECT}:dbPassword": "secret: the database master user's password (primary only)",
     f"{PROJECT}:mqPassword": "secret: the broker application user's password",
@@ -775,6 +783,11 @@ def _cli_value(key: str) -> str:
     return key.split(":", 1)[1] if key.startswith(f"{PROJECT}:") else key
 
 
+def _writer_can_leave_primary(topology: Topology) -> bool:
+    db = topology.database
+    return db.failover == "managed" or db.global_cluster_owner == "dr"
+
+
 def load_stack_config(raw: Mapping[str, Any], stack: str) -> StackConfig:
     """Validate one stack's raw config (keys as `ns:key`, values as strings or parsed
     objects, exactly what `pulumi.Config` or `PULUMI_CONFIG` hold). Every problem is
@@ -847,6 +860,17 @@ def load_stack_config(raw: Mapping[str, Any], stack: str) -> StackConfig:
                 ).at_key(f"{PROJECT}:peerWired")
             )
         wired_raw = wired_raw.lower() != "false"
+    data_loss = raw.get(f"{PROJECT}:allowDataLoss", False)
+    if isinstance(data_loss, str):
+        if data_loss.lower() not in ("true", "false"):
+            problems.append(
+                Invalid(
+                    "true or false",
+                    data_loss,
+                    f"run pulumi config set allowDataLoss true --stack {stack} (only when the other region is down)",
+                ).at_key(f"{PROJECT}:allowDataLoss")
+            )
+        data_loss = data_loss.lower() == "true"
 
     if isinstance(topo_raw, str):
         try:
@@ -892,13 +916,24 @@ def load_stack_config(raw: Mapping[str, Any], stack: str) -> StackConfig:
                     f"run pulumi config set aws:region {suggestion} --stack {stack}, or change topology.regions",
                 ).at_key("aws:region")
             )
-        elif site == "primary" and role == "standby":
+        elif site == "primary" and role == "standby" and not _writer_can_leave_primary(topology):
+            # Standby on the primary site means the writer is elsewhere: after a managed
+            # failover (same global cluster), or during a failback (the dr site owns it).
             problems.append(
                 Invalid(
                     f'"active" on the primary site ({region} holds the global writer)',
                     role,
                     f"run pulumi config set role active --stack {stack} (to fail back, follow the README's failback section)",
                 ).at_key(f"{PROJECT}:role")
+            )
+        if site == "primary" and not wired_raw and topology.database.global_cluster_owner == "dr":
+            problems.append(
+                Invalid(
+                    "the key unset while topology.database.globalClusterOwner is dr (this stack joins the dr stack's "
+                    "global cluster)",
+                    False,
+                    f"run pulumi config rm peerWired --stack {stack}",
+                ).at_key(f"{PROJECT}:peerWired")
             )
         if site == "dr" and not wired_raw:
             problems.append(
@@ -928,6 +963,7 @@ def load_stack_config(raw: Mapping[str, Any], stack: str) -> StackConfig:
         role=role,
         peer_stack=peer,
         peer_wired=wired_raw,
+        allow_data_loss=data_loss,
         topology=topology,
         secrets_placeholder=placeholder,
     )

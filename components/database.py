@@ -1,11 +1,20 @@
 """GlobalDatabase: Aurora PostgreSQL as a global database, one instance per AZ.
 
-Primary site: the `GlobalCluster` and its writer cluster. dr site: a secondary cluster
-joined through the global cluster's identifier (read from the primary stack's outputs),
-without master credentials. The flip (role active, failover `detach`) drops the
-secondary's `global_cluster_identifier`: the provider calls RemoveFromGlobalCluster and the
-cluster becomes a standalone writer -- a call made in the DR region only, so it works with
-the primary region gone. Every ForceNew input is identical in both roles (design §6).
+The owner site (`database.globalClusterOwner`, normally primary) declares the
+`GlobalCluster` and its writer cluster; the other site's cluster joins it through the
+global cluster's identifier (read from the peer stack's outputs), without master
+credentials. The flip (dr role active):
+
+- `failover: detach` drops the secondary's `global_cluster_identifier`: the provider calls
+  RemoveFromGlobalCluster and the cluster becomes a standalone writer -- a call made in the
+  DR region only, so it works with the primary region gone;
+- `failover: managed` keeps the topology: an `AuroraFailover` promotion
+  (components/promotions) moves the writer by SwitchoverGlobalCluster, or
+  FailoverGlobalCluster AllowDataLoss when the stack sets `allowDataLoss`.
+
+Failback after a detach (README): the dr site becomes the owner of a new global cluster
+created from its cluster, and the primary site's old writer is re-created as a secondary
+(a declared replacement). Every ForceNew input is identical in both roles (design §6).
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .common import Placement, child, stateful
+from .promotions import AuroraFailover
 
 ENGINE = "aurora-postgresql"
 GLOBAL_CLUSTER_ID = "dtem-global"
@@ -55,6 +65,15 @@ class GlobalDatabaseArgs:
     """dr site: the global cluster to join (from the primary stack); none."""
     detached: bool = False
     """dr site: True once failed over by detach-and-promote (standalone writer): default False."""
+    failover: str = "detach"
+    """`detach` (the flip removes the dr cluster from the global cluster) or `managed`
+    (an AuroraFailover promotion moves the writer by API): default detach."""
+    global_cluster_owner: str = "primary"
+    """Site whose stack declares the global cluster: `primary`, or `dr` after a detach
+    failover's failback (README): default primary."""
+    allow_data_loss: bool = False
+    """Managed promotions use FailoverGlobalCluster AllowDataLoss (works with the writer's
+    region down) instead of SwitchoverGlobalCluster (RPO 0, needs it up): default False."""
 
 
 class GlobalDatabase(pulumi.ComponentResource):
@@ -121,7 +140,16 @@ class GlobalDatabase(pulumi.ComponentResource):
             iam_database_authentication_enabled=True,
             tags=tags,
         )
-        if p.is_primary:
+        owns = p.site == args.global_cluster_owner
+        # Only a joined secondary can detach; the owner's own cluster is the global
+        # cluster's source and moves the writer by API instead.
+        detached = args.detached and not owns
+        # Any member of a global cluster may be a secondary at some point (after a managed
+        # failover, or re-created as one by a failback): AWS then sets its replication
+        # source, and without this a later `up` would promote it by accident
+        # (terraform-provider-aws PR #40921; design §4.5).
+        may_follow = ["replicationSourceIdentifier"]
+        if owns and p.is_primary:
             gc = aws.rds.GlobalCluster(
                 f"{name}-global",
                 global_cluster_identifier=GLOBAL_CLUSTER_ID,
@@ -143,23 +171,59 @@ class GlobalDatabase(pulumi.ComponentResource):
                 # password is the stack's secret, kept in Secrets Manager by Secrets.
                 master_password=args.master_password,
                 **common,
+                opts=stateful(self, ignore_changes=may_follow) if args.failover == "managed" else stateful(self),
+            )
+            self.global_cluster_id = gc.id
+        elif owns:
+            # Failback, step 1 (README): the dr cluster, detached and promoted by the
+            # failover, becomes the source of a new global cluster. The cluster cannot name
+            # the global cluster it is the source of (a cycle); AWS fills the identifier in,
+            # so it is ignored (terraform-provider-aws docs, aws_rds_global_cluster, "New
+            # Global Cluster From Existing DB Cluster").
+            cluster = aws.rds.Cluster(
+                f"{name}-cluster",
+                global_cluster_identifier=None,
+                **common,
+                opts=stateful(self, ignore_changes=["globalClusterIdentifier", *may_follow]),
+            )
+            gc = aws.rds.GlobalCluster(
+                f"{name}-global",
+                # Not the primary site's identifier: that global cluster still exists (with
+                # the old writer) until the primary stack's failback `up` deletes it.
+                global_cluster_identifier=f"{GLOBAL_CLUSTER_ID}-{p.site}",
+                source_db_cluster_identifier=cluster.arn,
+                deletion_protection=True,
+                tags=tags,
                 opts=stateful(self),
             )
             self.global_cluster_id = gc.id
         else:
-            if args.global_cluster_id is None and not args.detached:
-                raise ValueError("a dr-site GlobalDatabase in standby needs global_cluster_id")
-            cluster = aws.rds.Cluster(
-                f"{name}-cluster",
+            if args.global_cluster_id is None and not detached:
+                raise ValueError(f"a {p.site}-site GlobalDatabase that joins a global cluster needs global_cluster_id")
+            follower = dict(
                 # Detach-and-promote: removing the identifier is the whole failover
                 # (RemoveFromGlobalCluster). No master credentials, ever: master_username is
                 # ForceNew, and a secondary inherits the primary's.
-                global_cluster_identifier=None if args.detached else args.global_cluster_id,
+                global_cluster_identifier=None if detached else args.global_cluster_id,
                 **common,
-                # Without this, a later `up` would promote the secondary by accident
-                # (terraform-provider-aws PR #40921; design §4.5).
-                opts=stateful(self, ignore_changes=["replicationSourceIdentifier"]),
             )
+            if p.is_primary:
+                # Failback, step 1 (README): the old writer is re-created as a secondary of
+                # the global cluster the dr site now owns. An existing cluster cannot move
+                # to another global cluster ("existing RDS Clusters cannot be migrated
+                # between existing RDS Global Clusters", terraform-provider-aws
+                # resource_cluster.go, update), so the change is declared as the
+                # replacement it is; the fixed identifier forces delete-before-replace.
+                opts = stateful(
+                    self,
+                    ignore_changes=may_follow,
+                    replace_on_changes=["globalClusterIdentifier"],
+                    delete_before_replace=True,
+                )
+            else:
+                opts = stateful(self, ignore_changes=may_follow)
+            cluster = aws.rds.Cluster(f"{name}-cluster", **follower, opts=opts)
+            gc = None
 
         instances = []
         for i, az in enumerate(args.azs):
@@ -182,8 +246,26 @@ class GlobalDatabase(pulumi.ComponentResource):
                     auto_minor_version_upgrade=False,
                     copy_tags_to_snapshot=True,
                     tags={**tags, "dtem:az": az},
-                    opts=stateful(self),
+                    # The failback re-creates the cluster under the same identifier: its
+                    # instances (fixed identifiers too) must go first.
+                    opts=stateful(self, delete_before_replace=True) if (p.is_primary and not owns) else stateful(self),
                 )
+            )
+
+        # Managed promotion (design §5): the writer moves by API call, the global cluster
+        # stays. Needed wherever this cluster must become the writer without detaching:
+        # `failover: managed`, and both sites once the dr site owns the global cluster (its
+        # own member cannot detach declaratively; the primary site returns by switchover).
+        self.promotion = None
+        if (args.failover == "managed" or args.global_cluster_owner == "dr") and not detached:
+            self.promotion = AuroraFailover(
+                f"{name}-promotion",
+                region=p.region,
+                promote=p.active,
+                mode="failover" if args.allow_data_loss else "switchover",
+                global_cluster_identifier=gc.id if gc is not None else args.global_cluster_id,
+                cluster_arn=cluster.arn,
+                opts=child(self, depends_on=instances),
             )
 
         self.cluster_arn = cluster.arn

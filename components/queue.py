@@ -3,7 +3,8 @@
 `ACTIVE_STANDBY_MULTI_AZ`: two brokers in two AZs on shared, multi-AZ storage, so an AZ
 loss (L1/L2) loses no persisted message. The dr broker is a cross-region data replication
 (CRDR) replica of the primary broker: asynchronous, with no published lag figure (Amazon
-MQ guide "crdr-metrics": watch TotalReplicationLag), promoted by `mq:Promote`.
+MQ guide "crdr-metrics": watch TotalReplicationLag), promoted by a `QueuePromotion`
+(`mq:Promote`, components/promotions) when its stack's role becomes active.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .common import Placement, child, stateful
+from .promotions import QueuePromotion
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,6 +44,9 @@ class MessageQueueArgs:
     """CRDR replication user's password (secret)."""
     primary_broker_arn: pulumi.Input[str] | None = None
     """dr site: the primary broker to replicate (from the primary stack); none."""
+    allow_data_loss: bool = False
+    """primary site: promote with FAILOVER instead of SWITCHOVER when it returns to active
+    (the dr site always fails over): default False."""
 
 
 class MessageQueue(pulumi.ComponentResource):
@@ -98,7 +103,9 @@ class MessageQueue(pulumi.ComponentResource):
             # The primary broker's replication mode is set by AWS when the replica joins
             # (NONE -> CRDR), and after a promotion the replica's primary ARN is read back
             # from whichever broker is primary now; both would otherwise show as drift,
-            # and the ARN is ForceNew (design §6).
+            # and the ARN is ForceNew (design §6). (The provider's Read does not set the
+            # ARN on the primary broker -- terraform-provider-aws mq/broker.go -- so the
+            # primary needs no entry for it after a promotion made it a replica.)
             opts=stateful(
                 self,
                 ignore_changes=(["dataReplicationMode"] if not replica else ["dataReplicationPrimaryBrokerArn"]),
@@ -106,4 +113,16 @@ class MessageQueue(pulumi.ComponentResource):
         )
         self.broker_arn = broker.arn
         self.broker_id = broker.id
+        # mq:Promote is called on the replica, in its own region. The dr site fails over
+        # (works with the primary region gone); the primary site, returning after a
+        # failover, switches over (RPO 0, both regions up) unless told to accept data loss.
+        self.promotion = QueuePromotion(
+            f"{name}-promotion",
+            region=p.region,
+            promote=p.active,
+            mode="FAILOVER" if (replica or args.allow_data_loss) else "SWITCHOVER",
+            broker_id=broker.id,
+            broker_arn=broker.arn,
+            opts=child(self),
+        )
         self.register_outputs({"broker_arn": self.broker_arn, "broker_id": self.broker_id})

@@ -100,8 +100,11 @@ class RegionalTopology(pulumi.ComponentResource):
                 backup_retention_days=db_spec.backup_retention_days,
                 preferred_backup_window=db_spec.preferred_backup_window,
                 global_db_rpo_seconds=db_spec.global_db_rpo,
-                global_cluster_id=None if primary else need("globalClusterId"),
+                global_cluster_id=None if db_spec.global_cluster_owner == cfg.site else need("globalClusterId"),
                 detached=(not primary) and place.active and db_spec.failover == "detach",
+                failover=db_spec.failover,
+                global_cluster_owner=db_spec.global_cluster_owner,
+                allow_data_loss=cfg.allow_data_loss,
             ),
             opts=sub,
         )
@@ -169,6 +172,7 @@ class RegionalTopology(pulumi.ComponentResource):
                 replication_username=q.replication_username,
                 replication_password=secrets["mqReplicationPassword"],
                 primary_broker_arn=None if primary else need("brokerArn"),
+                allow_data_loss=cfg.allow_data_loss,
             ),
             opts=sub,
         )

@@ -180,7 +180,7 @@ def _replicas(service: str, **counts: int) -> Edit:
 
 DURATION = 'expected a duration like "0s", "90s", "15m", "1h" or "1d" (a whole number and one unit: s, m, h, d)'
 TOPOLOGY_KEYS = "regions, availabilityZones, network, kubernetes, database, objectStore, cache, queue, secrets, workloads, dns, assumptions"
-PROJECT_KEYS = "role, peerStack, peerWired, topology, dbPassword, mqPassword, mqReplicationPassword"
+PROJECT_KEYS = "role, peerStack, peerWired, allowDataLoss, topology, dbPassword, mqPassword, mqReplicationPassword"
 
 INVALID = [
     # --- unknown keys (typos), in the topology and at the stack level ---

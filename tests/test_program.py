@@ -589,3 +589,53 @@ def test_missing_peer_output_is_a_clear_error(project_dir, topology):
         "order -- `pulumi up --stack primary` (first pass, peerWired=false), `pulumi up --stack dr`, then `pulumi up "
         "--stack primary` (see README, 'First deployment')"
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Changing a strategy is a config change (README, "Changing a strategy")
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rebuild_pilot_light(project_dir):
+    """cache: rebuild, workloads: pilot-light -- the primary's first pass, then dr."""
+    import json
+
+    from drctl.stackconfig import load_raw_config
+
+    topo = json.loads(load_raw_config(project_dir, "primary").values["dtem-dr:topology"])
+    topo["cache"]["strategy"] = "rebuild"
+    topo["workloads"]["strategy"] = "pilot-light"
+    for service in topo["workloads"]["services"].values():
+        service["replicas"]["standby"] = 0
+    over = {"dtem-dr:topology": topo}
+    first = run_stack(project_dir, "primary", overrides={**over, "dtem-dr:peerWired": "false"})
+    dr = run_stack(project_dir, "dr", overrides=over, peer_outputs=first.exports)
+    return first, dr
+
+
+def test_rebuild_strategy_has_no_global_datastore_and_no_standby_cache(rebuild_pilot_light):
+    first, dr = rebuild_pilot_light
+    assert first.of_type("aws:elasticache/globalReplicationGroup:GlobalReplicationGroup") == []
+    assert len(first.of_type("aws:elasticache/replicationGroup:ReplicationGroup")) == 1
+    assert "globalReplicationGroupId" not in first.exports
+    assert [r for r in dr.custom() if r.component == "cache"] == []
+    assert "cacheEndpoint" not in dr.exports
+    cm = one(dr, "kubernetes:core/v1:ConfigMap")
+    assert "DTEM_CACHE_ENDPOINT" not in cm.inputs["data"]
+
+
+def test_pilot_light_runs_no_standby_pod(rebuild_pilot_light):
+    _, dr = rebuild_pilot_light
+    assert {d.inputs["spec"]["replicas"] for d in dr.of_type("kubernetes:apps/v1:Deployment")} == {0}
+
+
+def test_strategy_change_keeps_every_other_stateful_urn(topology, rebuild_pilot_light):
+    first, dr = rebuild_pilot_light
+    cache = ("aws:elasticache/replicationGroup:ReplicationGroup", "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup")
+
+    def urns(capture):
+        return sorted(r.urn for r in capture.custom() if r.type in STATEFUL_TYPES and r.type not in cache)
+
+    assert urns(first) == urns(topology.first_pass)
+    assert urns(dr) == urns(topology.dr)

@@ -168,6 +168,18 @@ class _Model(BaseModel):
 # ---------------------------------------------------------------------------------------
 
 
+UNBOUNDED = "unbounded"
+
+
+def _target(value: Any) -> int | None:
+    """A duration, or `unbounded`: the stated choice of promising no bound at a level
+    (e.g. a queue's RPO when a corruption is replicated: Amazon MQ keeps no point-in-time
+    copy). The policy pack shows it as such; it is never a silent default."""
+    if isinstance(value, str) and value.strip() == UNBOUNDED:
+        return None
+    return parse_duration(value)
+
+
 def _per_level(value: Any) -> Any:
     """`"1h"` means every level; a mapping names levels, `default` fills the rest."""
     if isinstance(value, Mapping):
@@ -191,13 +203,13 @@ def _per_level(value: Any) -> Any:
         for lvl in LEVELS:
             named = lvl if lvl in value else "default"
             try:
-                out[lvl] = parse_duration(value[named])
+                out[lvl] = _target(value[named])
             except Invalid as exc:
                 exc.at = named
                 raise
         return out
     if isinstance(value, str):
-        seconds = parse_duration(value)
+        seconds = _target(value)
         return {lvl: seconds for lvl in LEVELS}
     raise Invalid(
         f"{_DURATION_EXPECTED}, or a mapping of levels like {{default: \"15m\", L3: \"1h\"}}",
@@ -206,16 +218,16 @@ def _per_level(value: Any) -> Any:
     )
 
 
-LevelTargets = Annotated[dict[str, int], BeforeValidator(_per_level)]
+LevelTargets = Annotated[dict[str, int | None], BeforeValidator(_per_level)]
 
 
 class _Targeted(_Model):
     """A component with recovery targets: `rto` and `rpo`, per disaster level."""
 
     rto: LevelTargets
-    """Recovery time objective per disaster level (seconds after parsing)."""
+    """Recovery time objective per disaster level (seconds after parsing; None = `unbounded`)."""
     rpo: LevelTargets
-    """Recovery point objective per disaster level (seconds after parsing)."""
+    """Recovery point objective per disaster level (seconds after parsing; None = `unbounded`)."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -485,6 +497,10 @@ class Assumptions(_Model):
     """ElastiCache create + restore from snapshot: default 20m."""
     backup_restore_time: Duration = 3600
     """Aurora restore from a copied snapshot: default 1h."""
+    cache_replication_lag: Duration = 1
+    """ElastiCache in-region replica lag (asynchronous; no published figure): default 1s."""
+    object_restore_time: Duration = 3600
+    """S3 restore of objects from previous versions (no published figure): default 1h."""
 
 
 class Topology(_Model):

@@ -68,6 +68,19 @@ FIGURES: dict[str, Figure] = {
             "Aurora User Guide 'Concepts.AuroraHighAvailability'",
         ),
         Figure(
+            "aurora.recreate_instance",
+            600,
+            "Aurora cluster without a reader in another AZ: the writer is recreated (or, for an AZ outage, an "
+            "instance must be created in another AZ); 'typically takes less than 10 minutes'",
+            "Aurora User Guide 'Concepts.AuroraHighAvailability' (fault tolerance for an Aurora DB cluster)",
+        ),
+        Figure(
+            "aurora.pitr",
+            300,
+            "Aurora point-in-time restore: the latest restorable time is 'typically within 5 minutes of the current time'",
+            "Aurora User Guide 'Aurora.Managing.Backups'",
+        ),
+        Figure(
             "aurora.restore_snapshot",
             3600,
             "Aurora restore of a cluster from a copied snapshot (size-dependent)",
@@ -94,6 +107,26 @@ FIGURES: dict[str, Figure] = {
             "S3 stores objects redundantly over at least three AZs: RPO 0 for an AZ loss",
             "S3 User Guide 'DataDurability'",
         ),
+        Figure(
+            "s3.versioning",
+            0,
+            "S3 Versioning keeps every version of every object: an overwritten or deleted object is restored from its previous version",
+            "S3 User Guide 'Versioning'",
+        ),
+        Figure(
+            "s3.replica_in_place",
+            0,
+            "S3 cross-region replicas are already in the destination bucket: nothing to restore",
+            "S3 User Guide 'replication'",
+        ),
+        Figure(
+            "s3.restore_versions",
+            3600,
+            "Restoring objects from their previous versions (or a backup recovery point): no published duration",
+            "S3 User Guide 'RestoringPreviousVersions': no published duration",
+            published=False,
+            assumption_key="objectRestoreTime",
+        ),
         # ElastiCache
         Figure(
             "elasticache.global.lag",
@@ -112,6 +145,20 @@ FIGURES: dict[str, Figure] = {
             60,
             "ElastiCache Multi-AZ automatic failover to a replica: typically under a minute",
             "ElastiCache guide 'AutoFailover'",
+        ),
+        Figure(
+            "elasticache.replica.lag",
+            1,
+            "ElastiCache in-region replicas are updated asynchronously; AWS publishes no lag figure",
+            "ElastiCache guide 'Replication.Redis.Groups': asynchronous, no published lag",
+            published=False,
+            assumption_key="cacheReplicationLag",
+        ),
+        Figure(
+            "elasticache.snapshot.daily",
+            86400,
+            "ElastiCache automatic backups run once a day, in the snapshot window",
+            "ElastiCache guide 'backups-automatic'",
         ),
         Figure(
             "elasticache.restore",
@@ -152,6 +199,24 @@ FIGURES: dict[str, Figure] = {
             "Secrets Manager guide 'create-manage-multi-region-secrets'",
             published=False,
             assumption_key="secretsReplicationLag",
+        ),
+        Figure(
+            "secretsmanager.replica.read",
+            0,
+            "A replica secret is readable in its region without promotion (promotion is only needed to write it)",
+            "Secrets Manager guide 'create-manage-multi-region-secrets'",
+        ),
+        Figure(
+            "secretsmanager.regional",
+            0,
+            "Secrets Manager is a regional service that stores secrets across the region's AZs",
+            "Secrets Manager guide 'disaster-recovery-resiliency'",
+        ),
+        Figure(
+            "secretsmanager.previous_version",
+            0,
+            "Secrets Manager keeps the previous version of a secret (staging label AWSPREVIOUS); moving AWSCURRENT back is one API call",
+            "Secrets Manager guide 'whats-in-a-secret' (versions and staging labels)",
         ),
         # Route 53
         Figure(

@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("--full-report", default=None, help="where the uncut report is, for the cut note (e.g. the CI run's URL)")
     preview.add_argument("--allow-dirty", action="store_true", help="preview uncommitted changes to the program too")
+    preview.add_argument(
+        "--output-dir",
+        type=Path,
+        default=None,
+        help="also write comment.md (cut to --max-chars), report.md (uncut) and report.json there",
+    )
     return parser
 
 

@@ -339,8 +339,16 @@ def command(args) -> int:
     except BaseRefError as err:
         raise UsageError(f"preview: {err}") from None
     report = compare(stacks, head, base)
-    if args.format == "json":
-        print(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False))
-    else:
-        print(render_markdown(report, max_chars=max_chars, full_report=getattr(args, "full_report", None)), end="")
+    full_report = getattr(args, "full_report", None)
+    as_json = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    comment = render_markdown(report, max_chars=max_chars, full_report=full_report)
+    out_dir = getattr(args, "output_dir", None)
+    if out_dir is not None:
+        # One analysis, every form CI needs: the PR comment, the uncut report, the data.
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "comment.md").write_text(comment)
+        (out_dir / "report.md").write_text(render_markdown(report, max_chars=0))
+        (out_dir / "report.json").write_text(as_json)
+    print(as_json if args.format == "json" else comment, end="")
     return 1 if head.error else 0

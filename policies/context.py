@@ -102,6 +102,8 @@ class StackContext:
     role: str | None
     regions: dict[str, str]
     peer_wired: bool
+    allow_data_loss: bool
+    """`dtem-dr:allowDataLoss`: a promotion made with the other region down."""
     topology: dict[str, Any]
     targets: dict[str, dict[str, dict[str, int | None]]]
     """component -> "rto"/"rpo" -> level -> seconds (None = unbounded)."""
@@ -126,6 +128,16 @@ class StackContext:
     @property
     def active(self) -> bool:
         return self.role == "active"
+
+    @property
+    def failover(self) -> str:
+        """`database.failover`: detach (default) or managed."""
+        return self.section("database", "failover", default="detach")
+
+    @property
+    def global_cluster_owner(self) -> str:
+        """`database.globalClusterOwner`: the site declaring the Aurora global cluster."""
+        return self.section("database", "globalClusterOwner", default="primary")
 
     @property
     def peer_region(self) -> str | None:
@@ -205,6 +217,9 @@ def from_config(config: Mapping[str, Any], stack: str = "") -> StackContext:
     wired = config.get(f"{PROJECT}:peerWired", True)
     if isinstance(wired, str):
         wired = wired.strip().lower() != "false"
+    data_loss = config.get(f"{PROJECT}:allowDataLoss", False)
+    if isinstance(data_loss, str):
+        data_loss = data_loss.strip().lower() == "true"
     topology["_peerStack"] = config.get(f"{PROJECT}:peerStack")
     return StackContext(
         stack=stack,
@@ -212,6 +227,7 @@ def from_config(config: Mapping[str, Any], stack: str = "") -> StackContext:
         role=config.get(f"{PROJECT}:role"),
         regions=dict(regions),
         peer_wired=bool(wired),
+        allow_data_loss=bool(data_loss),
         topology=topology,
         targets=targets,
         assumptions=assumptions,

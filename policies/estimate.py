@@ -24,20 +24,23 @@ estimated.)
 What each stack's assessment covers
 -----------------------------------
 A stack judges what it deploys. L1, L2 and L4 are the stack's own region. L3 is one event
--- the primary region is lost, the dr region takes over -- whose evidence is split:
+-- the region serving traffic is lost and the other region takes over -- whose evidence is
+split between the stacks:
 
-- primary stack: what leaves the primary region (Aurora global cluster membership, S3
-  replication rules with RTC, the cache's global datastore, secret replicas) and Route 53
-  failover; the dr region's scale-up comes from the topology (the dr stack checks its own).
-- dr stack (standby): what arrives and takes over (the secondary cluster's membership,
-  the cache secondary, the CRDR broker, the workloads' standby size); Route 53 timing comes
-  from the topology (the primary stack checks its own records).
-- A cell decided entirely by the peer stack's resources (S3 replication into dr, secret
-  replicas, CRDR seen from primary) has verdict `peer`: it is judged in that stack.
-- dr stack with role `active` (failed over) or primary with `peerWired: false` (first
-  deployment): there is no live second region; L3 cells are `reduced` and reported by the
-  advisory policy `resilience-region-loss-unprotected`, never as a mandatory miss -- a
-  policy must not block the failover itself.
+- the active stack (normally primary): what leaves its region -- the Aurora global cluster
+  membership, its S3 replication rule (RTC), the cache's global datastore -- and the
+  Route 53 failover records (primary site); the other region's scale-up comes from the
+  topology (that stack checks its own);
+- the standby stack (normally dr): what arrives and takes over -- the secondary cluster's
+  membership, the cache secondary, the CRDR broker, its workloads' standby size; Route 53
+  timing comes from the topology when the records are the other stack's;
+- site-bound declarations are judged where they are declared, whatever the role: the
+  secrets and their replicas (primary site), the CRDR replica (dr site's broker);
+- a cell decided entirely by the other stack's resources has verdict `peer`: judged there;
+- no live second region -- the dr stack active after a detach failover or with
+  allowDataLoss, or the primary's first deployment (peerWired: false) -- makes the L3
+  cells `reduced`, reported by the advisory `resilience-region-loss-unprotected`, never a
+  mandatory miss: a policy must not block the failover itself.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ from .resources import (
     MQ_BROKER,
     NODE_GROUP,
     RDS_CLUSTER,
+    RDS_GLOBAL,
     RDS_INSTANCE,
     RDS_PARAMS,
     S3_BUCKETS,
@@ -331,6 +335,19 @@ def backup_copies(ix: Index, ctx: StackContext, target: Res) -> tuple[int | None
     return None
 
 
+def global_membership(ix: Index, cluster: Res) -> Any:
+    """The Aurora global cluster `cluster` belongs to: its `globalClusterIdentifier`, or a
+    GlobalCluster of this stack created from it (`sourceDbClusterIdentifier`: the dr site
+    owning the global cluster during a failback). None: standalone; UNKNOWN: computed."""
+    gcid = cluster.get("globalClusterIdentifier")
+    if gcid:
+        return gcid
+    for gc in ix.of_type(RDS_GLOBAL):
+        if ix.refers(gc, "sourceDbClusterIdentifier", cluster):
+            return gc.get("globalClusterIdentifier") or gc.label
+    return gcid
+
+
 # ---------------------------------------------------------------------------------------
 # Per component
 # ---------------------------------------------------------------------------------------
@@ -382,7 +399,7 @@ def _database(ix: Index, ctx: StackContext, cite: _Cite) -> tuple[Levels, str | 
             )
     out["L2"] = (storage, l2_rto)
 
-    gcid = c.get("globalClusterIdentifier")
+    gcid = global_membership(ix, c)
     if is_unknown(gcid):
         out["L3"] = (Estimate.unknown("globalClusterIdentifier is computed during preview"),) * 2
     elif gcid:
@@ -391,11 +408,14 @@ def _database(ix: Index, ctx: StackContext, cite: _Cite) -> tuple[Levels, str | 
             for p in pg.get("parameters", default=[]) or []:
                 if isinstance(p, Mapping) and p.get("name") == "rds.global_db_rpo":
                     bound = f"; bounded by rds.global_db_rpo = {p.get('value')}s"
-        side = "to the secondary cluster" if ctx.is_primary else "into this secondary cluster"
+        side = "to the secondary cluster" if ctx.active else "into this secondary cluster"
         rpo = cite.est("aurora.global.lag", f"Aurora Global Database replication {side} of `{gcid}` (lag typically < 1 s{bound})")
-        rto = cite.est("aurora.global.detach_promote", "detach-and-promote of the dr secondary (the flip)")
+        if ctx.failover == "managed":
+            rto = cite.est("aurora.global.managed_failover", "managed failover of the global cluster (database.failover: managed)")
+        else:
+            rto = cite.est("aurora.global.detach_promote", "detach-and-promote of the secondary (database.failover: detach)")
         out["L3"] = (rpo, rto)
-    elif ctx.is_primary:
+    elif ctx.active:
         copies = backup_copies(ix, ctx, c)
         fix = "make the cluster a member of an Aurora global database (replication lag typically < 1 s)"
         if copies is None:
@@ -430,7 +450,7 @@ def _object_store(ix: Index, ctx: StackContext, cite: _Cite) -> tuple[Levels, st
     )
     out["L1"] = out["L2"] = inregion
 
-    if ctx.site == "dr":
+    if not ctx.active:
         peer = ctx.peer_stack or "primary"
         e = Estimate.peer(f"replication into this region is stack {peer}'s bucket rule; assessed there")
         out["L3"] = (e, e)
@@ -505,7 +525,7 @@ def _cache(ix: Index, ctx: StackContext, cite: _Cite) -> tuple[Levels, str | Non
     groups = ix.of_type(CACHE_GROUP)
     restore = lambda what, fix="": cite.est("elasticache.restore", what, fix)  # noqa: E731
     if not groups:
-        if ctx.site == "dr":
+        if not ctx.active:
             na = Estimate.na("no cache in this region while standby (rebuild strategy): the flip creates it and is assessed then")
             out = {lvl: (na, na) for lvl in LEVELS}
             out["L3"] = (
@@ -562,7 +582,7 @@ def _cache(ix: Index, ctx: StackContext, cite: _Cite) -> tuple[Levels, str | Non
             cite.est("elasticache.global.lag", f"Global Datastore replication {side}"),
             cite.est("elasticache.global.promotion", "promoting the secondary"),
         )
-    elif ctx.is_primary:
+    elif ctx.active:
         fix = (
             "use the global-datastore strategy (replication lag typically < 1 s, ElastiCache guide "
             "'Redis-Global-Datastore') or copy snapshots to the dr region at least as often as the target"
@@ -765,10 +785,12 @@ def _workloads(ix: Index, ctx: StackContext, cite: _Cite) -> tuple[Levels, str |
         why = "no zone spread" if least >= 2 else f"a {least}-replica Deployment"
         out["L2"] = (stateless, cite.est("k8s.pod_start", f"rescheduling pods in the remaining AZs ({why})", "run at least 2 replicas spread over zones"))
 
-    if ctx.is_primary:
-        dns = _dns_from_resources(ix)
-        if dns is None:
-            dns = Estimate(None, "no Route 53 failover record sends traffic to the dr region", "declare failover records with health checks (traffic component)")
+    dns = _dns_from_resources(ix)
+    if dns is None and ctx.site == "primary":
+        dns = Estimate(None, "no Route 53 failover record sends traffic to the other region", "declare failover records with health checks (traffic component)")
+    elif dns is None:
+        dns = _dns_from_topology(ctx)
+    if ctx.active:
         standby_nodes = ctx.section("kubernetes", "nodesPerAz", "standby")
         standby = {
             name: (svc.get("replicas") or {}).get("standby", 0)
@@ -776,12 +798,11 @@ def _workloads(ix: Index, ctx: StackContext, cite: _Cite) -> tuple[Levels, str |
             if isinstance(svc, Mapping)
         }
         scale = _scale_up(ctx, cite, standby_nodes if isinstance(standby_nodes, int) else None, standby, source=f"per the topology (stack {ctx.peer_stack or 'dr'} checks its own)")
-        out["L3"] = (stateless, _plus(dns, scale))
     else:
         sizes = [ng.get("scalingConfig", "desiredSize") for ng in ix.of_type(NODE_GROUP)]
         nodes = min((int(s) for s in sizes if isinstance(s, (int, float))), default=None)
         scale = _scale_up(ctx, cite, nodes, replicas, source="(this stack's node groups and Deployments)")
-        out["L3"] = (stateless, _plus(_dns_from_topology(ctx), scale))
+    out["L3"] = (stateless, _plus(dns, scale))
     out["L4"] = (stateless, cite.est("k8s.pod_start", "rolling back to the previous image"))
     return out, deployments[0].urn
 
@@ -798,7 +819,12 @@ _ESTIMATORS = {
 
 def region_loss_reduced(ctx: StackContext) -> str | None:
     """Why L3 is not assessed as a miss right now, or None when it is."""
-    if ctx.site == "dr" and ctx.active:
+    if ctx.site == "dr" and ctx.active and ctx.allow_data_loss:
+        return (
+            f"failed over with allowDataLoss: {ctx.region} serves while the other region is down; the region-loss "
+            "path returns when that region is back as a secondary (design §4.6)"
+        )
+    if ctx.site == "dr" and ctx.active and ctx.failover == "detach" and ctx.global_cluster_owner == "primary":
         return (
             f"failed over: {ctx.region} serves with no live second region; the region-loss path returns "
             "when failback re-creates the primary region as a secondary (design §4.6)"

@@ -26,6 +26,9 @@ LEVEL_NAMES = {"L1": "component", "L2": "AZ", "L3": "region", "L4": "multi-regio
 KIND_ICONS = {"replace": "🔁", "delete": "➖", "create": "➕", "update": "✏️"}
 KIND_ORDER = {"replace": 0, "delete": 1, "create": 2, "update": 3}
 MAX_PATHS = 8
+# drctl.check's verdicts: met, missed, peer (judged in the other stack), n/a, unknown (a
+# value only known after deploy), reduced (failed over, or a first deployment).
+VERDICT_ICONS = {"met": "✅", "missed": "❌", "peer": "↔️", "n/a": "➖", "unknown": "❔", "reduced": "⚠️"}
 
 
 def comment_length(text: str) -> int:
@@ -184,17 +187,21 @@ def _changes(report: dict[str, Any]) -> Section:
 
 def _verdict_cell(row: dict[str, Any]) -> str:
     verdict = row["verdict"] or "?"
-    icon = {"pass": "✅", "met": "✅", "ok": "✅", "fail": "❌", "missed": "❌", "miss": "❌"}.get(verdict.lower(), "")
+    icon = VERDICT_ICONS.get(verdict.lower(), "")
     text = f"{icon} {verdict}".strip()
     if row["base"] is not None and row["base"]["verdict"] != row["verdict"]:
         text = f"{icon} **{verdict}** (was {row['base']['verdict']})".strip()
     return text
 
 
+def _target(seconds: float | None) -> str:
+    return "none" if seconds is None else fmt_duration(seconds)
+
+
 def _target_cell(row: dict[str, Any], key: str) -> str:
-    text = fmt_duration(row[key])
+    text = _target(row[key])
     if row["base"] is not None and row["base"][key] != row[key]:
-        text += f" (was {fmt_duration(row['base'][key])})"
+        text += f" (was {_target(row['base'][key])})"
     return text
 
 
@@ -207,46 +214,71 @@ def _delta_cell(row: dict[str, Any], key: str) -> str:
 
 
 def _failing(verdict: str) -> bool:
-    return verdict.lower() in ("fail", "missed", "miss", "violated")
+    return verdict.lower() == "missed"
+
+
+MATRIX_HEADER = [
+    "| stack | component | level | RTO target | RTO estimate | Δ | RPO target | RPO estimate | Δ | verdict |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+]
+
+
+def _matrix_row(stack: str, row: dict[str, Any]) -> str:
+    return (
+        f"| {stack} | {_cell(row['component'])} | {row['level']} {LEVEL_NAMES.get(row['level'], '')} "
+        f"| {_target_cell(row, 'rtoTarget')} | {fmt_duration(row['rtoEstimate'])} | {_delta_cell(row, 'rtoEstimate')} "
+        f"| {_target_cell(row, 'rpoTarget')} | {fmt_duration(row['rpoEstimate'])} | {_delta_cell(row, 'rpoEstimate')} "
+        f"| {_verdict_cell(row)} |"
+    )
+
+
+def _row_changed(row: dict[str, Any]) -> bool:
+    return row["base"] is None or any(row[k] != row["base"][k] for k in row["base"])
 
 
 def _matrix(report: dict[str, Any]) -> Section:
-    sec = Section("matrix", "RTO/RPO matrix", unit="rows")
+    """What moved or misses a target, in full; the whole matrix folded below it."""
+    sec = Section("matrix", "Full RTO/RPO matrix", unit="rows")
     sec.head = [
         "### RTO / RPO",
         "",
         "Estimated from the resource properties that will be deployed, per disaster level (L1 component, L2 AZ, "
         "L3 region, L4 several regions or replicated corruption); Δ against base.",
+        "",
     ]
     unavailable = report["head"]["unavailable"].get("check")
+    summary, notable, notes, full = [], [], [], []
     for stack in report["stacks"]:
         rows = report["matrix"][stack]
         if rows is None:
             policy = report["policies"].get(stack) or {}
             reason = policy.get("error") or unavailable or "no result"
-            sec.head += ["", f"**{stack}**: matrix unavailable — {_cell(reason)}"]
+            summary.append(f"**{stack}**: matrix unavailable — {_cell(reason)}")
             continue
-        sec.items += [
-            "",
-            f"**{stack}**",
-            "",
-            "| component | level | RTO target | RTO estimate | Δ | RPO target | RPO estimate | Δ | verdict |",
-            "|---|---|---|---|---|---|---|---|---|",
-        ]
-        notes = []
+        verdicts: dict[str, int] = {}
         for row in rows:
-            sec.add(
-                f"| {_cell(row['component'])} | {row['level']} {LEVEL_NAMES.get(row['level'], '')} "
-                f"| {_target_cell(row, 'rtoTarget')} | {fmt_duration(row['rtoEstimate'])} | {_delta_cell(row, 'rtoEstimate')} "
-                f"| {_target_cell(row, 'rpoTarget')} | {fmt_duration(row['rpoEstimate'])} | {_delta_cell(row, 'rpoEstimate')} "
-                f"| {_verdict_cell(row)} |",
-                unit=True,
-            )
-            changed = row["base"] is not None and any(row[k] != row["base"][k] for k in row["base"])
-            if row["basis"] and (_failing(row["verdict"]) or changed):
-                notes.append(f"- {row['component']} {row['level']}: {_cell(row['basis'])}")
+            verdicts[row["verdict"]] = verdicts.get(row["verdict"], 0) + 1
+        moved = sum(1 for r in rows if _row_changed(r))
+        counts = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items(), key=lambda kv: (kv[0] != "missed", kv[0])))
+        summary.append(f"**{stack}**: {counts}; {moved} changed against base")
+        for row in rows:
+            if _failing(row["verdict"]) or _row_changed(row):
+                notable.append(_matrix_row(stack, row))
+                if row["basis"]:
+                    notes.append(f"- {stack} · {row['component']} {row['level']}: {_cell(row['basis'])}")
+            full.append(_matrix_row(stack, row))
+    sec.head += [line + "  " if i < len(summary) - 1 else line for i, line in enumerate(summary)]
+    if notable:
+        sec.head += ["", "Changed against base, or missing its target:", "", *MATRIX_HEADER, *notable]
         if notes:
-            sec.items += [""] + notes
+            sec.head += ["", *notes]
+    elif full:
+        sec.head += ["", "No target, estimate or verdict changed, and no target is missed."]
+    if full:
+        sec.head += ["", "<details><summary>The whole matrix</summary>", "", *MATRIX_HEADER]
+        for line in full:
+            sec.add(line, unit=True)
+        sec.tail = ["", "</details>"]
     return sec
 
 

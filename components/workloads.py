@@ -123,11 +123,14 @@ class Workloads(pulumi.ComponentResource):
                     name=svc.name,
                     namespace=ns.metadata.name,
                     labels={**labels, **p.labels("workloads")},
+                    # An internet-facing NLB from EKS's built-in service controller
+                    # (cloud-provider-aws): `nlb` needs no add-on, whereas `external`
+                    # would wait forever for the AWS Load Balancer Controller, which this
+                    # project does not install. Cross-zone: an AZ loss (L2) leaves every
+                    # load-balancer node able to reach the pods in the other zones.
                     annotations={
-                        "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-                        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-                        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
-                        "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
+                        "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+                        "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
                     }
                     if svc.public
                     else None,

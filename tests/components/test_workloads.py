@@ -60,7 +60,7 @@ def test_services_public_behind_a_load_balancer(cap):
     services = _by_name(cap, "kubernetes:core/v1:Service")
     assert services["api"].inputs["spec"]["type"] == "LoadBalancer"
     assert services["api"].inputs["spec"]["ports"] == [{"name": "http", "port": 80, "targetPort": 8080}]
-    assert services["api"].inputs["metadata"]["annotations"]["service.beta.kubernetes.io/aws-load-balancer-scheme"] == "internet-facing"
+    assert services["api"].inputs["metadata"]["annotations"]["service.beta.kubernetes.io/aws-load-balancer-type"] == "nlb"
     assert services["worker"].inputs["spec"]["type"] == "ClusterIP"
     assert set(cap.exports["endpoints"]) == {"api"}
 

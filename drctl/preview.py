@@ -215,11 +215,16 @@ def _verdict(report: dict[str, Any]) -> dict[str, Any]:
     fo = report["failover"]
     if fo.get("head") and "error" not in fo["head"] and not fo["head"].get("ok", True):
         reasons_block.append("the failover plan is unsafe")
+    # Only rows this stack judges: `peer` is judged in the other stack, `n/a` / `unknown`
+    # carry no estimate (None there is not "unbounded").
+    judged = ("met", "missed", "reduced")
     worse = [
         r
         for rows in report["matrix"].values()
         for r in rows or []
         if r["base"] is not None
+        and r["verdict"] in judged
+        and r["base"]["verdict"] in judged
         and (
             _seconds_or_inf(r["rtoEstimate"]) > _seconds_or_inf(r["base"]["rtoEstimate"])
             or _seconds_or_inf(r["rpoEstimate"]) > _seconds_or_inf(r["base"]["rpoEstimate"])
@@ -283,7 +288,8 @@ def compare(stacks: tuple[str, ...], head: Side, base: Side) -> dict[str, Any]:
         "changes": changes,
         "matrix": {s: _matrix(s, head, base) for s in stacks},
         "policies": {s: _policies(s, head, base) for s in stacks},
-        "failover": {"head": head.failover, "base": base.failover},
+        # The base plan's own Markdown is never shown: only its numbers are compared.
+        "failover": {"head": head.failover, "base": {k: v for k, v in base.failover.items() if k != "markdown"} if base.failover else None},
         "mermaid": topology_diagram([head.topology.primary, head.topology.dr]) if head.topology else None,
     }
     if base.topology is not None and report["mermaid"] is not None:

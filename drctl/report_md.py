@@ -195,7 +195,7 @@ def _verdict_cell(row: dict[str, Any]) -> str:
 
 
 def _target(seconds: float | None) -> str:
-    return "none" if seconds is None else fmt_duration(seconds)
+    return fmt_duration(seconds)  # a None target is an accepted unbounded loss
 
 
 def _target_cell(row: dict[str, Any], key: str) -> str:
@@ -205,11 +205,29 @@ def _target_cell(row: dict[str, Any], key: str) -> str:
     return text
 
 
+# Verdicts whose estimate is not this stack's number: None there means "no estimate here"
+# (judged in the peer stack, not applicable, only known after deploy), not "unbounded".
+UNJUDGED = ("n/a", "unknown", "peer")
+
+
+def _estimate(value: float | None, verdict: str | None) -> str:
+    if value is None and (verdict or "").lower() in UNJUDGED:
+        return "—"
+    return fmt_duration(value)
+
+
+def _estimate_cell(row: dict[str, Any], key: str) -> str:
+    return _estimate(row[key], row["verdict"])
+
+
 def _delta_cell(row: dict[str, Any], key: str) -> str:
     if row["base"] is None:
         return "new"
     if row[key] == row["base"][key]:
         return "="
+    unjudged = [v for v in (row["verdict"], row["base"]["verdict"]) if (v or "").lower() in UNJUDGED]
+    if unjudged:
+        return f"**was {_estimate(row['base'][key], row['base']['verdict'])}**"
     return f"**{fmt_delta(row[key], row['base'][key])}**"
 
 
@@ -226,8 +244,8 @@ MATRIX_HEADER = [
 def _matrix_row(stack: str, row: dict[str, Any]) -> str:
     return (
         f"| {stack} | {_cell(row['component'])} | {row['level']} {LEVEL_NAMES.get(row['level'], '')} "
-        f"| {_target_cell(row, 'rtoTarget')} | {fmt_duration(row['rtoEstimate'])} | {_delta_cell(row, 'rtoEstimate')} "
-        f"| {_target_cell(row, 'rpoTarget')} | {fmt_duration(row['rpoEstimate'])} | {_delta_cell(row, 'rpoEstimate')} "
+        f"| {_target_cell(row, 'rtoTarget')} | {_estimate_cell(row, 'rtoEstimate')} | {_delta_cell(row, 'rtoEstimate')} "
+        f"| {_target_cell(row, 'rpoTarget')} | {_estimate_cell(row, 'rpoEstimate')} | {_delta_cell(row, 'rpoEstimate')} "
         f"| {_verdict_cell(row)} |"
     )
 
@@ -304,10 +322,20 @@ def _failover(report: dict[str, Any]) -> Section:
     if path:
         line += " · critical path: " + " → ".join(_cell(p) for p in path)
     sec.head.append(line)
-    targets = head.get("targets")
-    if isinstance(targets, dict) and targets and all(isinstance(v, (int, float)) or v is None for v in targets.values()):
-        sec.head.append("")
-        sec.head.append("Region-loss (L3) RTO targets: " + ", ".join(f"{k} {fmt_duration(v)}" for k, v in targets.items()))
+    targets = head.get("targets") if isinstance(head.get("targets"), dict) else {}
+    estimates = head.get("componentEstimates") or {}
+    base_estimates = (base or {}).get("componentEstimates") or {} if base and "error" not in base else {}
+    if estimates:
+        sec.head += [
+            "",
+            "| component | estimated RTO | Δ | L3 RTO target | |",
+            "|---|---|---|---|---|",
+        ]
+        for comp, est in estimates.items():
+            target = targets.get(comp)
+            met = "✅" if est is not None and (target is None or est <= target) else "❌"
+            delta = "new" if comp not in base_estimates else "=" if base_estimates[comp] == est else f"**{fmt_delta(est, base_estimates[comp])}**"
+            sec.head.append(f"| {_cell(comp)} | {fmt_duration(est)} | {delta} | {_target(target)} | {met} |")
     findings = head.get("findings") or []
     if findings:
         sec.head += ["", f"Findings ({len(findings)}):"] + [f"- {_cell(f)}" for f in findings]

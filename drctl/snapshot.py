@@ -174,13 +174,18 @@ def normalize_failover(plan: Any) -> dict[str, Any]:
         targets = {str(k): _seconds(v) if isinstance(v, (int, float)) or v is None else v for k, v in sorted(targets.items())}
     elif targets is not None:
         targets = json.loads(json.dumps(targets, default=str))
+    # The critical path is a list of step ids: show the steps' titles.
+    titles = {str(_field(s, "id")): _text(_field(s, "title", default=s)) for s in steps}
+    path = [titles.get(p, p) if isinstance(p, str) else _text(p) for p in (_field(plan, "critical_path", default=[]) or [])]
+    estimates = _field(plan, "component_estimates", default=None) or {}
     return {
         "ok": bool(_field(plan, "ok", default=False)),
         "estimatedRtoSeconds": _seconds(_field(plan, "estimated_rto_seconds")),
         "stepCount": len(steps),
-        "criticalPath": [_text(s) for s in (_field(plan, "critical_path", default=[]) or [])],
+        "criticalPath": path,
         "findings": [_text(f) for f in (_field(plan, "findings", default=[]) or [])],
         "targets": targets,
+        "componentEstimates": {str(k): _seconds(v) for k, v in sorted(estimates.items())},
         "markdown": markdown,
     }
 

@@ -39,6 +39,7 @@ NOUNS = {
     "aws:ec2/natGateway:NatGateway": "NAT gateway",
     "aws:route53/healthCheck:HealthCheck": "health check",
     "aws:route53/record:Record": "failover record",
+    "kubernetes:core/v1:ConfigMap": "ConfigMap",
 }
 _ID = re.compile(r"[^A-Za-z0-9_]")
 

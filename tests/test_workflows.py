@@ -136,7 +136,8 @@ def test_least_privilege_and_no_pull_request_target(path):
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_actions_are_pinned_to_a_version(path):
-    refs = re.findall(r"uses:\s*(\S+)", path.read_text())
+    doc = yaml.safe_load(path.read_text())
+    refs = [str(s["uses"]) for job in doc["jobs"].values() for s in steps(job) if "uses" in s]
     assert refs
     for ref in refs:
         assert re.fullmatch(r"[\w.-]+/[\w./-]+@(v\d+(\.\d+)*|[0-9a-f]{40})", ref), ref
@@ -209,7 +210,10 @@ def test_real_pulumi_preview_only_with_credentials():
     assert set(matrix) == {"primary", "dr"}
     names = [str(s.get("uses", "")).split("@")[0] or s.get("name") for s in steps(cloud)]
     assert names.index("Install") < names.index("pulumi/actions"), "dependencies are installed first"
-    assert next(s for s in steps(cloud) if s.get("name") == "Install")["run"] == "make install"
+    install = next(s for s in steps(cloud) if s.get("name") == "Install")["run"].splitlines()
+    assert install[0] == "make install"  # the program's venv/ (Pulumi.yaml)
+    pack = yaml.safe_load((ROOT / "policies" / "PulumiPolicy.yaml").read_text())["runtime"]["options"]["virtualenv"]
+    assert f"policies/{pack}/bin/pip install -q -r policies/requirements.txt -c constraints.txt" in install
     pulumi = uses(cloud, "pulumi/actions")[0]["with"]
     assert pulumi["command"] == "preview"
     assert pulumi["comment-on-pr"] is True

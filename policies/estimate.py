@@ -79,6 +79,7 @@ from .resources import (
 )
 
 ESTIMATED, PEER, NA, UNKNOWN_STATE, REDUCED = "estimated", "peer", "n/a", "unknown", "reduced"
+_ASYNC_REPLICAS = "ElastiCache updates replicas asynchronously: no setting gives less"
 MET, MISSED = "met", "missed"
 MULTI_AZ_MODES = ("ACTIVE_STANDBY_MULTI_AZ", "CLUSTER_MULTI_AZ")
 ZONE_KEY = "topology.kubernetes.io/zone"
@@ -130,6 +131,13 @@ def _plus(*parts: Estimate, fix: str = "") -> Estimate:
         total = None if (total is None or p.seconds is None) else total + p.seconds
     basis = " + ".join(f"{p.basis}" for p in parts)
     return Estimate(total, basis, fix or "; ".join(p.fix for p in parts if p.fix))
+
+
+def _no_better(est: Estimate) -> str:
+    text = f"no setting of this design does better: state a target of at least {fmt(est.seconds)}"
+    if "assumption `" in est.basis:
+        text += ", or measure and state a lower assumption"
+    return text
 
 
 @dataclass(frozen=True)
@@ -186,8 +194,7 @@ class Cell:
                 f"{self.component}: {self.level} ({LEVEL_NAMES[self.level]}) {metric} estimated "
                 f"{fmt(est.seconds)} from {est.basis}; target {fmt(target)}"
             )
-            if est.fix:
-                message += f" — {est.fix}"
+            message += f" — {est.fix or _no_better(est)}"
             out.append(Miss(self.component, self.level, metric, message, self.subject))
         return out
 
@@ -409,7 +416,12 @@ def _database(ix: Index, ctx: StackContext, cite: _Cite) -> tuple[Levels, str | 
                 if isinstance(p, Mapping) and p.get("name") == "rds.global_db_rpo":
                     bound = f"; bounded by rds.global_db_rpo = {p.get('value')}s"
         side = "to the secondary cluster" if ctx.active else "into this secondary cluster"
-        rpo = cite.est("aurora.global.lag", f"Aurora Global Database replication {side} of `{gcid}` (lag typically < 1 s{bound})")
+        rpo = cite.est(
+            "aurora.global.lag",
+            f"Aurora Global Database replication {side} of `{gcid}` (lag typically < 1 s{bound})",
+            "the global database replicates asynchronously: no setting gives less for a region loss "
+            "(rds.global_db_rpo, >= 20s, bounds the lag)",
+        )
         if ctx.failover == "managed":
             rto = cite.est("aurora.global.managed_failover", "managed failover of the global cluster (database.failover: managed)")
         else:
@@ -506,7 +518,14 @@ def _replication(ix: Index, ctx: StackContext, cite: _Cite, bucket: Res) -> tupl
             rt = (rule.get("destination") or {}).get("replicationTime") or {}
             in_place = cite.est("s3.replica_in_place", f"replicas already in `{name}` ({region})")
             if isinstance(rt, Mapping) and rt.get("status") == "Enabled":
-                return cite.est("s3.rtc", f"S3 replication with RTC to `{name}` in {region} ({how})"), in_place
+                return (
+                    cite.est(
+                        "s3.rtc",
+                        f"S3 replication with RTC to `{name}` in {region} ({how})",
+                        "RTC's 15-minute SLA is the tightest bound S3 replication offers: state a target of at least 15m",
+                    ),
+                    in_place,
+                )
             best = (
                 Estimate(
                     None,
@@ -547,14 +566,18 @@ def _cache(ix: Index, ctx: StackContext, cite: _Cite) -> tuple[Levels, str | Non
         return {lvl: (u, u) for lvl in LEVELS}, g.urn
     retention = retention or 0
 
-    def snapshots(fix: str) -> Estimate:
+    def snapshots(fix: str | None = None) -> Estimate:
         if retention > 0:
-            return cite.est("elasticache.snapshot.daily", f"daily automatic snapshots (snapshotRetentionLimit {retention})", fix)
-        return Estimate(None, "no snapshots (snapshotRetentionLimit 0)", fix)
+            return cite.est(
+                "elasticache.snapshot.daily",
+                f"daily automatic snapshots (snapshotRetentionLimit {retention})",
+                fix or "automatic snapshots are daily: take snapshots at least as often as the target, or state a target of at least 1d",
+            )
+        return Estimate(None, "no snapshots (snapshotRetentionLimit 0)", fix or "keep daily snapshots (snapshotRetentionLimit >= 1)")
 
     if nodes >= 2 and failover:
         l1 = (
-            cite.est("elasticache.replica.lag", f"asynchronous replication to {nodes - 1} replica(s)"),
+            cite.est("elasticache.replica.lag", f"asynchronous replication to {nodes - 1} replica(s)", _ASYNC_REPLICAS),
             cite.est("elasticache.multiaz.failover", "automatic failover to a replica"),
         )
     else:
@@ -565,7 +588,7 @@ def _cache(ix: Index, ctx: StackContext, cite: _Cite) -> tuple[Levels, str | Non
     distinct = len(set(azs)) if isinstance(azs, list) else None
     if nodes >= 2 and failover and multi_az and (distinct is None or distinct >= 2):
         out["L2"] = (
-            cite.est("elasticache.replica.lag", "asynchronous replication to replicas in other AZs (Multi-AZ)"),
+            cite.est("elasticache.replica.lag", "asynchronous replication to replicas in other AZs (Multi-AZ)", _ASYNC_REPLICAS),
             cite.est("elasticache.multiaz.failover", "Multi-AZ automatic failover"),
         )
     else:
@@ -579,7 +602,11 @@ def _cache(ix: Index, ctx: StackContext, cite: _Cite) -> tuple[Levels, str | Non
     elif globals_ or member:
         side = "to the dr secondary" if globals_ else f"into this secondary of `{member}`"
         out["L3"] = (
-            cite.est("elasticache.global.lag", f"Global Datastore replication {side}"),
+            cite.est(
+                "elasticache.global.lag",
+                f"Global Datastore replication {side}",
+                "the Global Datastore replicates asynchronously: no setting gives less for a region loss",
+            ),
             cite.est("elasticache.global.promotion", "promoting the secondary"),
         )
     elif ctx.active:
@@ -597,7 +624,7 @@ def _cache(ix: Index, ctx: StackContext, cite: _Cite) -> tuple[Levels, str | Non
             Estimate(0, "the group already runs in this region (its data does not: see RPO)"),
         )
     out["L4"] = (
-        snapshots("keep daily snapshots (snapshotRetentionLimit >= 1)"),
+        snapshots(),
         restore("restoring a snapshot into a new group"),
     )
     return out, g.urn
@@ -635,7 +662,12 @@ def _queue(ix: Index, ctx: StackContext, cite: _Cite) -> tuple[Levels, str | Non
             out["L3"] = (Estimate.unknown("the CRDR settings are computed during preview"),) * 2
         elif crdr == "CRDR" and primary_arn and arn_region(primary_arn) not in (None, ctx.region):
             out["L3"] = (
-                cite.est("mq.crdr.lag", f"asynchronous CRDR replication from the broker in {arn_region(primary_arn)}"),
+                cite.est(
+                    "mq.crdr.lag",
+                    f"asynchronous CRDR replication from the broker in {arn_region(primary_arn)}",
+                    "CRDR is asynchronous: no broker setting gives less for a region loss (design §2); state the accepted "
+                    "loss and alarm on TotalReplicationLag",
+                ),
                 cite.est("mq.crdr.promotion", "promoting the CRDR replica (mq:Promote FAILOVER)"),
             )
         else:
@@ -690,7 +722,11 @@ def _secrets(ix: Index, ctx: StackContext, cite: _Cite) -> tuple[Levels, str | N
         out["L3"] = (e, e)
     else:
         out["L3"] = (
-            cite.est("secretsmanager.replica.lag", f"asynchronous replication of {len(secrets)} secret(s) to their replica in {ctx.peer_region}"),
+            cite.est(
+                "secretsmanager.replica.lag",
+                f"asynchronous replication of {len(secrets)} secret(s) to their replica in {ctx.peer_region}",
+                "replicas are updated asynchronously: no setting gives less for a region loss; state the accepted lag",
+            ),
             cite.est("secretsmanager.replica.read", "the replica is readable in the dr region without promotion"),
         )
     out["L4"] = (

@@ -9,6 +9,7 @@ from ...resources import (
     MQ_BROKER,
     RDS_CLUSTER,
     RDS_GLOBAL,
+    RDS_INSTANCE,
     S3_BUCKET,
     S3_BUCKET_V2,
     SECRET,
@@ -18,6 +19,7 @@ from ..base import Rule
 STATEFUL = {
     RDS_GLOBAL: "Aurora global cluster",
     RDS_CLUSTER: "RDS cluster",
+    RDS_INSTANCE: "RDS instance",
     S3_BUCKET: "S3 bucket",
     S3_BUCKET_V2: "S3 bucket",
     CACHE_GROUP: "ElastiCache replication group",
@@ -38,7 +40,8 @@ def check(res, ctx, cfg):
 POLICY = Rule(
     name="stateful-resource-protected",
     area="protection",
-    description="Every stateful resource (database, global cluster, bucket, cache, broker, secret, KMS key, backup vault) "
+    description="Every stateful resource (database cluster and instances, global cluster, bucket, cache, broker, secret, "
+    "KMS key, backup vault) "
     "is declared with protect=True.",
     why="A refactor that renames one, a flip that changes a replacement-forcing input, or a stray `destroy` must stop "
     "at the engine instead of deleting data (design §4.3, §4.4).",

@@ -17,12 +17,12 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drctl.analyzer import POLICIES_DIR, PolicyPackProcess, inputs_of, load_policy_config
+from drctl.analyzer import POLICIES_DIR, PolicyPackError, PolicyPackProcess, inputs_of, load_policy_config
 from drctl.engine import Capture, EngineError, Topology, run_topology
 from drctl.stackconfig import StackConfigError
 
@@ -80,7 +80,7 @@ class CheckResult:
         }
 
 
-def _resource_dicts(capture: Capture) -> list[dict[str, Any]]:
+def resource_dicts(capture: Capture) -> list[dict[str, Any]]:
     """The capture as `policies.estimate` reads it: the pack's view (inputs, and the peer
     stack's outputs on the StackReference)."""
     out = []
@@ -165,7 +165,7 @@ def run_check(
         for d in analysis.diagnostics
     ]
     violations.sort(key=lambda v: (LEVELS.index(v.level) if v.level in LEVELS else 9, v.policy, v.name))
-    matrix = estimate_matrix(_resource_dicts(capture), capture.config, stack=capture.stack)
+    matrix = estimate_matrix(resource_dicts(capture), capture.config, stack=capture.stack)
     rows = [MatrixRow(**c.row()) for c in matrix.cells]
     return CheckResult(stack=capture.stack, violations=violations, matrix=rows, pack=pack_name)
 
@@ -242,18 +242,22 @@ def render_md(result: CheckResult) -> str:
     return "\n".join(lines)
 
 
-def command(args) -> int:
+def command(args, run: Callable[[Path], Topology] = run_topology) -> int:
+    """`run` computes both stacks (the offline engine; a test hands in a finished run).
+    Exit 0: no mandatory violation; 1: mandatory violations; 2: the check could not run."""
     from drctl.cli import UsageError
 
+    if args.stack not in ("primary", "dr"):
+        raise UsageError(f"--stack: expected primary or dr; got {args.stack!r}")
     try:
-        result = run_check(args.project_dir, args.stack)
-    except (StackConfigError, EngineError) as err:
-        raise UsageError(str(err)) from None
+        result = run_check(args.project_dir, args.stack, topology=run(args.project_dir))
+    except (EngineError, StackConfigError, PolicyPackError) as err:
+        print(f"drctl check: {err}", file=sys.stderr)
+        return 2
     if args.format == "json":
         print(json.dumps(result.to_json(), indent=2))
     elif args.format == "md":
         print(render_md(result))
     else:
         print(render_text(result))
-    sys.stdout.flush()
     return 1 if result.mandatory_count else 0

@@ -1,0 +1,65 @@
+"""The whole pack, through the real interface, on the shipped stacks (issue 4, 'Done when')."""
+
+from drctl.analyzer import reconcile_config
+from policies.pack import PACK_NAME, RULES
+from tests.policies.conftest import POLICY_CONFIG, editable
+
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/dtem/{}:2026.12.1"
+
+
+def test_the_primary_stack_has_no_violation(pack_primary, topology):
+    analysis = pack_primary.preview(editable(topology.primary))
+    assert analysis.diagnostics == []
+
+
+def test_the_dr_stack_has_no_mandatory_violation(pack_dr, topology):
+    analysis = pack_dr.preview(editable(topology.dr))
+    assert analysis.mandatory == []
+    # Advisory, left to the team (README, Policies): the dr region pulls its images from
+    # the primary region's registry, so scale-up after a failover depends on us-east-1.
+    assert sorted((d.policy, d.enforcement, d.message) for d in analysis.diagnostics) == [
+        (
+            "k8s-image-registry-in-region",
+            "advisory",
+            f"Deployment `dtem/{svc}` pulls `{IMAGE.format(svc)}` from the registry in us-east-1: while us-east-1 is "
+            "down, new pods in us-west-2 cannot pull it (scale-up after a failover fails)",
+        )
+        for svc in ("api-gateway", "dte-service", "web-frontend")
+    ]
+
+
+def test_every_resource_was_analyzed_and_nothing_crashed(pack_primary, topology):
+    analysis = pack_primary.preview(editable(topology.primary))
+    # A policy that raised would come back as a gRPC error; one that read an unknown value
+    # as the SDK's advisory "can't run policy ... during preview".
+    assert not any("can't run policy" in d.message for d in analysis.diagnostics)
+
+
+def test_analyzer_info_describes_every_policy(pack_primary):
+    info = pack_primary.process.info()
+    assert info.name == PACK_NAME and info.supportsConfig
+    assert [p.name for p in info.policies] == [r.name for r in RULES]
+    for p, rule in zip(info.policies, RULES):
+        assert p.description == rule.description
+        assert p.remediation_steps == rule.remediation
+        assert p.url == f"policies/POLICIES.md#{rule.name}"
+        assert list(p.tags) == list(rule.tags) and p.tags
+        assert p.severity != 0, p.name
+
+
+def test_the_cli_would_send_config_json_with_the_schema_defaults(pack_primary):
+    sent = reconcile_config(pack_primary.process.info(), POLICY_CONFIG)
+    assert sent["aurora-backup-retention"] == {"enforcementLevel": "mandatory", "properties": {"minimumRetentionDays": 7}}
+    assert sent["elasticache-snapshot-retention"]["properties"] == {"minimumRetentionDays": 7}
+    assert sent["k8s-image-registry-in-region"] == {"enforcementLevel": "advisory", "properties": {}}
+    without_file = reconcile_config(pack_primary.process.info(), None)
+    assert without_file["elasticache-snapshot-retention"]["properties"] == {"minimumRetentionDays": 1}
+    assert reconcile_config(pack_primary.process.info(), {"all": "advisory"})["resilience-targets"]["enforcementLevel"] == "advisory"
+
+
+def test_an_enforcement_level_from_the_config_file_is_applied(pack_primary, topology):
+    items = editable(topology.primary)
+    next(i for i in items if i.type == "aws:s3/bucket:Bucket").protect = False
+    with pack_primary.configured({"stateful-resource-protected": {"enforcementLevel": "advisory"}}):
+        analysis = pack_primary.process.analyze_resources(items)
+    assert [(d.policy, d.enforcement) for d in analysis.diagnostics] == [("stateful-resource-protected", "advisory")]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import pytest
+import yaml
 
 from drctl import check
 from drctl.cli import build_parser, main
-from drctl.engine import Topology
+from drctl.engine import Topology, run_stack
+from policies.estimate import estimate_matrix
 
 MATRIX_KEYS = ["component", "level", "rto_target", "rto_estimate", "rpo_target", "rpo_estimate", "verdict", "basis"]
 
@@ -144,3 +147,19 @@ def test_an_engine_error_is_one_line_and_exit_2(capsys):
     code, out = _run(["--stack", "dr"], broken, capsys)
     assert code == 2
     assert out.err == "drctl check: stack 'dr' needs output 'globalClusterId' of stack 'primary', which has none\n"
+
+
+
+def test_the_readmes_quotes_are_real(project_dir, results, topology):
+    readme = (project_dir / "README.md").read_text()
+    section = re.search(r"<!-- section:policies -->\n(.*?)<!-- /section:policies -->", readme, re.S).group(1)
+    finding, matrix = re.findall(r"```text\n(.*?)```", section, re.S)
+    real = [line.split() for line in check.render_text(results["primary"]).splitlines()]
+    for line in matrix.splitlines():
+        assert line.split() in real, line
+    # The quoted finding: the primary stack with the cache's rebuild strategy.
+    topo = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())["config"]["dtem-dr:topology"]["value"]
+    topo["cache"]["strategy"] = "rebuild"
+    rebuilt = run_stack(project_dir, "primary", overrides={"dtem-dr:topology": json.dumps(topo)}, peer_outputs=topology.dr.exports)
+    misses = estimate_matrix(check.resource_dicts(rebuilt), rebuilt.config).misses()
+    assert finding.strip() in [m.message for m in misses]

@@ -246,6 +246,8 @@ class RegionalTopology(pulumi.ComponentResource):
                     health_path=t.dns.health_check.path,
                     request_interval=t.dns.health_check.request_interval,
                     failure_threshold=t.dns.health_check.failure_threshold,
+                    fence_primary=not place.active,
+                    wait_for=[r for r in (db.promotion, cache.promotion, queue.promotion) if r is not None],
                 ),
                 opts=sub,
             )

@@ -5,12 +5,13 @@ SECONDARY -> dr region) answers with the healthy one. The flip edits no record a
 health check, because the Route 53 control plane lives in us-east-1 and may be the region
 that is down (AWS Well-Architected REL11-BP04; Fault Isolation Boundaries, Route 53).
 Failover time ~ request_interval x failure_threshold (10 s x 3) + TTL (Route 53 guide
-"dns-failover-determining-health-of-endpoints").
+"dns-failover-determining-health-of-endpoints"). While the primary site is in standby
+(failback), its health checks are inverted: users stay on the dr region until the return.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -40,6 +41,13 @@ class TrafficArgs:
     """Seconds between checks: default 10."""
     failure_threshold: int = 3
     """Failures before unhealthy: default 3."""
+    fence_primary: bool = False
+    """The primary site is in standby (after a failover, until the failback's return):
+    its health checks are inverted, so Route 53 keeps answering with the dr records even
+    when the primary region's endpoints are healthy again: default False."""
+    wait_for: list[pulumi.Resource] = field(default_factory=list)
+    """Resources the primary's health checks are changed after (the primary site's
+    promotions: traffic comes back only once the writer has): none."""
 
 
 class Traffic(pulumi.ComponentResource):
@@ -69,8 +77,13 @@ class Traffic(pulumi.ComponentResource):
                     resource_path=args.health_path,
                     request_interval=args.request_interval,
                     failure_threshold=args.failure_threshold,
+                    # Fencing during a failback: the primary region comes back with warm
+                    # pods that pass their checks, in front of a database that is not the
+                    # writer; inverted, its checks fail and users stay on the dr records.
+                    # Changed only by the failback, with both regions up (README).
+                    invert_healthcheck=True if (site == "primary" and args.fence_primary) else None,
                     tags={**tags, "Name": f"{fqdn} {site}"},
-                    opts=child(self),
+                    opts=child(self, depends_on=args.wait_for) if site == "primary" and args.wait_for else child(self),
                 )
                 aws.route53.Record(
                     f"{name}-{record}-{site}",

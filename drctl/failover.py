@@ -44,14 +44,16 @@ declares (components/database.py, `topology.database.globalClusterOwner`):
 1. *rejoin* -- Pulumi.yaml `globalClusterOwner: dr`, Pulumi.primary.yaml `role: standby`;
    `pulumi up --stack dr` creates a new global cluster from the promoted dr cluster;
    `pulumi up --stack primary` re-creates the old writer as its secondary (the expected
-   replacements: cluster, instances, the old global cluster) and scales down;
+   replacements: cluster, instances, the old global cluster), fences the primary's
+   health checks (inverted: users stay on the dr records) and scales down;
 2. *return* -- Pulumi.primary.yaml `role: active`, Pulumi.dr.yaml `role: standby`;
-   `pulumi up --stack primary` switches the writer, cache and broker over (RPO 0), then
-   `pulumi up --stack dr` scales the dr region down.
+   `pulumi up --stack primary` switches the writer, cache and broker over (RPO 0) and then
+   lifts the fence, and `pulumi up --stack dr` scales the dr region down.
 
 Every run is checked with checks 1-3; replacements and deletions of the database's own
-stateful resources on the stack being re-created are expected, listed with what they
-require (protection, deletion protection), never hidden; anything else is a finding.
+stateful resources on the stack being re-created, and the primary's health-check fence,
+are expected, listed with what they require (protection, deletion protection), never
+hidden; anything else is a finding.
 Check 4 does not apply: a failback needs both regions by definition.
 """
 
@@ -833,10 +835,18 @@ def _requires(reg: Registration | None, change: ResourceChange, region: str) -> 
     return out
 
 
-def _classify_failback(diff: StackDiff, before: Capture, after: Capture, stack: str, region: str, recreated: bool) -> list[Finding]:
+def _classify_failback(
+    diff: StackDiff, before: Capture, after: Capture, stack: str, region: str, recreated: bool, fence: bool
+) -> list[Finding]:
     findings = check_stateful(diff, stack) + check_region(diff, region, stack) + check_control_planes(diff, stack)
     regs_before, regs_after = before.by_urn(), after.by_urn()
     for f in findings:
+        if f.check == 3 and fence and f.type == "aws:route53/healthCheck:HealthCheck" and f.property == "invertHealthcheck":
+            # The fence (components/traffic.py): planned, with both regions up.
+            f.expected = True
+            f.requires = [
+                f"the Route 53 control plane ({CONTROL_PLANE_REGION}) answers: a failback runs with both regions up"
+            ]
         if f.check == 1 and recreated and f.type in _DB_STATEFUL:
             f.expected = True
             reg = regs_before.get(f.urn) or regs_after.get(f.urn)
@@ -846,6 +856,9 @@ def _classify_failback(diff: StackDiff, before: Capture, after: Capture, stack: 
 
 
 def _run_record(stack: str, purpose: str, before: Capture, after: Capture, recreated: bool = False) -> Run:
+    """One failback `up`. On the primary site, the health checks' fence (inverted while the
+    primary is in standby) is expected to change; `recreated`: this stack's database is
+    the one re-created as a secondary."""
     cfg = stack_config(after)
     diff = with_dependent_replacements(diff_captures(before, after), before, after)
     return Run(
@@ -854,7 +867,7 @@ def _run_record(stack: str, purpose: str, before: Capture, after: Capture, recre
         purpose=purpose,
         region=cfg.region,
         diff=diff,
-        findings=_classify_failback(diff, before, after, stack, cfg.region, recreated),
+        findings=_classify_failback(diff, before, after, stack, cfg.region, recreated, fence=cfg.site == "primary"),
     )
 
 
@@ -945,8 +958,10 @@ def plan_failback(
     except (EngineError, StackConfigError) as err:
         raise FailoverPlanError(str(err)) from None
     notes.append(
-        "Route 53 needs nothing: the PRIMARY records answer again as soon as the primary endpoints pass their health "
-        "checks (after the return stage scales them up)."
+        "Route 53: while the primary stack is in standby its health checks are inverted (components/traffic.py), so "
+        "users stay on the dr records even though the primary's warm pods pass their checks; the return restores "
+        "them after the primary's promotions have taken the writer back. Until the first failback `up` applies that "
+        "fence, keep the recovered primary region from serving (README, Failback)."
     )
     return FailbackPlan(
         stack=p_stack,
@@ -1116,14 +1131,19 @@ def _failback_text(plan: FailbackPlan) -> str:
                     lines += _wrap(f"FINDING check {f.check}: {f.resource} ({f.type}) {f.property}: {f.detail}", "       ")
         lines.append("")
     expected = plan.expected
-    lines.append(f"Expected replacements and deletions ({len(expected)}): the database of the stack being re-created")
-    lines += [f"  - {f.stack}: {f.resource} ({_short_type(f.type)}) [{f.property}]" for f in expected] or ["  (none)"]
+    replaced = [f for f in expected if f.check == 1]
+    fence = [f for f in expected if f.check != 1]
+    lines.append(f"Expected replacements and deletions ({len(replaced)}): the database of the stack being re-created")
+    lines += [f"  - {f.stack}: {f.resource} ({_short_type(f.type)}) [{f.property}]" for f in replaced] or ["  (none)"]
+    if fence:
+        lines.append(f"Expected Route 53 changes ({len(fence)}): the primary's health-check fence, set then lifted")
+        lines += [f"  - {f.stack}: {f.resource} ({_short_type(f.type)}) [{f.property}]" for f in fence]
     lines += ["", "Notes"]
     for note in plan.notes:
         lines += _wrap(f"- {note}", "  ")
     lines += ["", "Check 4 (primary-region dependency) does not apply: a failback needs both regions.", ""]
     if plan.ok:
-        lines.append("Result: every replacement is expected and listed; checks 1-3 pass otherwise.")
+        lines.append("Result: every replacement and Route 53 change is expected and listed; checks 1-3 pass otherwise.")
     else:
         lines.append(f"Result: UNSAFE -- {len(plan.findings)} unexpected finding(s).")
     return "\n".join(lines) + "\n"

@@ -386,7 +386,7 @@ def failback(project_dir):
 
 def test_failback_lists_the_expected_replacements(failback):
     assert failback.ok
-    assert [(f.stack, f.resource, f.property) for f in failback.expected] == [
+    assert [(f.stack, f.resource, f.property) for f in failback.expected if f.check == 1] == [
         ("primary", "database-cluster", "databaseName, globalClusterIdentifier, masterUsername"),
         ("primary", "database-instance-us-east-1a", "clusterIdentifier"),
         ("primary", "database-instance-us-east-1b", "clusterIdentifier"),
@@ -401,6 +401,19 @@ def test_failback_lists_the_expected_replacements(failback):
     )
 
 
+def test_failback_fences_the_primary_health_checks_while_it_is_standby(failback):
+    """The recovered primary's warm pods pass their checks in front of a database that is
+    not the writer: inverted checks keep users on the dr records until the return."""
+    fence = [(s.name, f.resource, f.property, f.check) for s in failback.stages for r in s.runs for f in r.findings if f.check == 3]
+    assert fence == [
+        ("rejoin", "traffic-api-primary", "invertHealthcheck", 3),
+        ("rejoin", "traffic-app-primary", "invertHealthcheck", 3),
+        ("return", "traffic-api-primary", "invertHealthcheck", 3),
+        ("return", "traffic-app-primary", "invertHealthcheck", 3),
+    ]
+    assert all(f.expected for f in failback.expected if f.check == 3)
+
+
 def test_failback_stages_and_commands_in_order(failback):
     assert [(s.name, s.edits) for s in failback.stages] == [
         ("rejoin", ["Pulumi.yaml: topology.database.globalClusterOwner: dr", "Pulumi.primary.yaml: role: standby"]),
@@ -409,8 +422,8 @@ def test_failback_stages_and_commands_in_order(failback):
     runs = [(r.command, r.region, r.diff.counts()) for s in failback.stages for r in s.runs]
     assert runs == [
         ("pulumi up --stack dr", "us-west-2", {"create": 2, "update": 1, "replace": 0, "delete": 0}),
-        ("pulumi up --stack primary", "us-east-1", {"create": 1, "update": 8, "replace": 4, "delete": 1}),
-        ("pulumi up --stack primary", "us-east-1", {"create": 0, "update": 9, "replace": 0, "delete": 0}),
+        ("pulumi up --stack primary", "us-east-1", {"create": 1, "update": 10, "replace": 4, "delete": 1}),
+        ("pulumi up --stack primary", "us-east-1", {"create": 0, "update": 11, "replace": 0, "delete": 0}),
         ("pulumi up --stack dr", "us-west-2", {"create": 0, "update": 9, "replace": 0, "delete": 0}),
     ]
     rejoin_dr = failback.stages[0].runs[0]
@@ -436,7 +449,11 @@ def test_failback_cli(capsys):
 def test_failback_after_a_managed_failover_is_a_switchover_only(project_dir):
     managed = _topology_with(project_dir, failover="managed")
     plan = plan_failback(project_dir, overrides=_both("dtem-dr:topology", managed))
-    assert plan.ok and plan.expected == []
+    assert plan.ok
+    assert [(f.check, f.resource, f.property) for f in plan.expected] == [
+        (3, "traffic-api-primary", "invertHealthcheck"),
+        (3, "traffic-app-primary", "invertHealthcheck"),
+    ]
     assert [s.name for s in plan.stages] == ["return"]
     primary_run = plan.stages[0].runs[0]
     assert {c.kind for c in primary_run.diff.changes} == {"update"}

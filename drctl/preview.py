@@ -197,8 +197,11 @@ def _verdict(report: dict[str, Any]) -> dict[str, Any]:
     from drctl.report_md import fmt_delta, fmt_duration
 
     if report["head"]["error"]:
-        first = report["head"]["error"].strip().splitlines()[0]
-        return {"level": "block", "text": f"⛔ **The program fails offline** — {first}"}
+        # One line: the error's lines joined (a config error lists its problems below a
+        # heading), cut at a reviewer's glance; the section below has it whole.
+        text = " ".join(line.strip() for line in report["head"]["error"].splitlines() if line.strip())
+        text = text if len(text) <= 240 else text[:239] + "…"
+        return {"level": "block", "text": f"⛔ **The program fails offline** — {text}"}
     reasons_block, reasons_warn = [], []
     mandatory = sum((p or {}).get("mandatoryCount", 0) or 0 for p in report["policies"].values())
     new_mandatory = sum(

@@ -266,6 +266,7 @@ def _matrix(report: dict[str, Any]) -> Section:
     ]
     unavailable = report["head"]["unavailable"].get("check")
     summary, notable, notes, full = [], [], [], []
+    any_compared = False
     for stack in report["stacks"]:
         rows = report["matrix"][stack]
         if rows is None:
@@ -276,11 +277,19 @@ def _matrix(report: dict[str, Any]) -> Section:
         verdicts: dict[str, int] = {}
         for row in rows:
             verdicts[row["verdict"]] = verdicts.get(row["verdict"], 0) + 1
-        moved = sum(1 for r in rows if _row_changed(r))
         counts = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items(), key=lambda kv: (kv[0] != "missed", kv[0])))
-        summary.append(f"**{stack}**: {counts}; {moved} changed against base")
+        # A base without a matrix (older than the policy pack, or failing) has nothing to
+        # compare with: only the missed targets are worth listing then.
+        compared = any(r["base"] is not None for r in rows)
+        any_compared = any_compared or compared
+        if compared:
+            moved = sum(1 for r in rows if _row_changed(r))
+            summary.append(f"**{stack}**: {counts}; {moved} changed against base")
+        else:
+            why = report["base"]["unavailable"].get("check") or ""
+            summary.append(f"**{stack}**: {counts}; no deltas, the base has no matrix" + (f" ({_cell(why)})" if why else ""))
         for row in rows:
-            if _failing(row["verdict"]) or _row_changed(row):
+            if _failing(row["verdict"]) or (compared and _row_changed(row)):
                 notable.append(_matrix_row(stack, row))
                 if row["basis"]:
                     notes.append(f"- {stack} · {row['component']} {row['level']}: {_cell(row['basis'])}")
@@ -291,7 +300,8 @@ def _matrix(report: dict[str, Any]) -> Section:
         if notes:
             sec.head += ["", *notes]
     elif full:
-        sec.head += ["", "No target, estimate or verdict changed, and no target is missed."]
+        changed = "No target, estimate or verdict changed, and no" if any_compared else "No"
+        sec.head += ["", f"{changed} target is missed."]
     if full:
         sec.head += ["", "<details><summary>The whole matrix</summary>", "", *MATRIX_HEADER]
         for line in full:

@@ -168,6 +168,26 @@ def test_no_change_reports_no_change(project_dir, shipped_side):
     assert "no resource changes" in report["verdict"]["text"]
 
 
+def test_a_head_that_fails_offline_is_the_verdict(shipped_side):
+    head = preview.side_from_snapshot("`broken`", {"error": "invalid configuration for stack 'dr':\n  - topology.x: bad"})
+    report = preview.compare(STACKS, head, shipped_side)
+    assert report["verdict"] == {"level": "block", "text": "⛔ **The program fails offline** — invalid configuration for stack 'dr': - topology.x: bad"}
+    text = render_markdown(report)
+    assert "The program fails offline at head:" in text and "topology.x: bad" in text
+    assert "```mermaid" not in text
+
+
+def test_a_base_without_a_matrix_gives_no_deltas(reports):
+    report = copy.deepcopy(reports("replicas"))
+    report["base"]["unavailable"] = {"check": "policy results need drctl.check (No module named 'drctl.check')"}
+    for rows in report["matrix"].values():
+        for row in rows:
+            row["base"], row["inBase"] = None, False
+    text = render_markdown(report)
+    assert "no deltas, the base has no matrix (policy results need drctl.check" in text
+    assert "Changed against base" not in text and "No target is missed." in text
+
+
 # ---------------------------------------------------------------------------------------
 # Size cap
 # ---------------------------------------------------------------------------------------

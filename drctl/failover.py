@@ -370,6 +370,29 @@ def _run(project_dir: Path, stack: str, overrides: dict[str, Any], peer: dict[st
     return run_stack(project_dir, stack, overrides=overrides, peer_outputs=peer)
 
 
+def _run_topology(project_dir: Path, over: dict[str, dict[str, Any]]) -> Topology:
+    """`run_topology`, and also after a failback: once the dr stack owns the global
+    cluster, the primary cannot run unwired (it joins the dr stack's global cluster), so
+    its first pass -- which only provides the outputs the dr stack reads: key, bucket,
+    broker, vault, global datastore -- is run as the original deployment was, owner
+    primary."""
+    from drctl.stackconfig import load_raw_config
+
+    sites = _site_stacks(project_dir)
+    p_stack, d_stack = sites.get("primary", "primary"), sites.get("dr", "dr")
+    raw = dict(load_raw_config(project_dir, p_stack).values)
+    raw.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in over.get(p_stack, {}).items()})
+    topo = json.loads(raw[TOPOLOGY]) if isinstance(raw.get(TOPOLOGY), str) else {}
+    if (topo.get("database") or {}).get("globalClusterOwner") != "dr":
+        return run_topology(project_dir, overrides=over, primary_stack=p_stack, dr_stack=d_stack)
+    p_over = over.get(p_stack, {})
+    original = {TOPOLOGY: _with_database(raw, globalClusterOwner="primary")}
+    first = _run(project_dir, p_stack, {**p_over, **original, ROLE: "active", f"{PROJECT}:peerWired": "false"}, None)
+    dr = _run(project_dir, d_stack, over.get(d_stack, {}), first.exports)
+    primary = _run(project_dir, p_stack, p_over, dr.exports)
+    return Topology(primary=primary, dr=dr, first_pass=first)
+
+
 # ---------------------------------------------------------------------------------------
 # Diff: dependent replacements
 # ---------------------------------------------------------------------------------------
@@ -763,7 +786,7 @@ def plan_failover(
     over = _split_overrides(overrides)
     try:
         if topology is None:
-            topology = run_topology(project_dir, overrides=over)
+            topology = _run_topology(project_dir, over)
         stack = stack or topology.dr.stack
         dr_over = over.get(stack, {})
         peer = topology.first_pass.exports

@@ -517,3 +517,17 @@ def test_promotions_live_in_their_stack_region(topology):
         ("queue-promotion", "us-west-2"),
     }
     assert all(r.inputs["__provider"] == "[secret]" for r in dynamic)
+
+
+def test_after_a_failback_the_next_failover_is_managed(project_dir):
+    """The dr stack owns the global cluster after a failback: its own member cannot
+    detach, so the flip promotes it by API -- and says allowDataLoss is needed."""
+    owner_dr = _topology_with(project_dir, globalClusterOwner="dr")
+    plan = plan_failover(project_dir, overrides=_both("dtem-dr:topology", owner_dr))
+    assert [(f.check, f.resource, f.property) for f in plan.findings] == [(4, "database-promotion", "mode")]
+    plan = plan_failover(project_dir, overrides=_both("dtem-dr:topology", owner_dr, {"dtem-dr:allowDataLoss": "true"}))
+    assert plan.ok
+    assert "database-cluster" not in {c.name for c in plan.diff.changes}
+    assert next(s.title for s in plan.steps if s.id == "database") == (
+        "FailoverGlobalCluster AllowDataLoss to us-west-2 (database-promotion)"
+    )

@@ -104,9 +104,9 @@ def start_subprocess(project_dir: Path | str, stacks: tuple[str, ...], label: st
     project_dir = Path(project_dir).resolve()
     tmp = tempfile.TemporaryDirectory(prefix="drctl-snapshot-")
     out = Path(tmp.name) / "snapshot.json"
-    script = project_dir / "drctl" / "snapshot.py"
-    if not script.exists():  # a base older than this tool: the tool's script, the base's program
-        script = Path(snap.__file__).resolve()
+    # This tool's script (so its JSON is the shape this process reads), importing the
+    # project's own program, engine, policy pack and planner (see drctl/snapshot.py).
+    script = Path(snap.__file__).resolve()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PULUMI_CONFIG")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # leave no __pycache__ in the worktree
     proc = subprocess.Popen(

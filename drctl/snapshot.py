@@ -2,15 +2,17 @@
 (`drctl.check`) and the failover plan (`drctl.failover`).
 
 The working tree is analysed in-process. A base ref is analysed in a subprocess that runs
-this file as a script from its worktree:
+this file (the current tool's copy) as a script on the base's worktree:
 
     python drctl/snapshot.py PROJECT_DIR --stacks primary,dr --out FILE
 
 The script puts PROJECT_DIR first on `sys.path`, so the base's own program (`__main__.py`,
 `components/`), engine, policy pack and failover planner are the ones that run: in one
-process, Python's module cache would hand the base the working tree's `components`. A base
-that predates a tool (no `drctl.check` yet, say) gets that section marked unavailable,
-never the working tree's version. Both paths return the same JSON-ready dict.
+process, Python's module cache would hand the base the working tree's `components`. Only
+the serialisation below is this tool's, so the JSON always has the shape the caller
+reads; it reads the base's objects by attribute. A base that predates a tool (no
+`drctl.check` yet, say) gets that section marked unavailable, never the working tree's
+version. Both paths return the same JSON-ready dict.
 
 This file must stay runnable as a script: it imports `drctl` only inside functions.
 """
@@ -70,19 +72,19 @@ def capture_from_json(data: dict[str, Any]):
             urn=r["urn"],
             type=r["type"],
             name=r["name"],
-            parent=r["parent"],
-            custom=r["custom"],
-            provider=r["provider"],
-            inputs=r["inputs"],
-            dependencies=r["dependencies"],
-            protect=r["protect"],
-            retain_on_delete=r["retainOnDelete"],
-            ignore_changes=r["ignoreChanges"],
-            delete_before_replace=r["deleteBeforeReplace"],
-            replace_on_changes=r["replaceOnChanges"],
-            id=r["id"],
-            region=r["region"],
-            component=r["component"],
+            parent=r.get("parent", ""),
+            custom=r.get("custom", True),
+            provider=r.get("provider", ""),
+            inputs=r.get("inputs") or {},
+            dependencies=r.get("dependencies") or [],
+            protect=r.get("protect"),
+            retain_on_delete=r.get("retainOnDelete"),
+            ignore_changes=r.get("ignoreChanges") or [],
+            delete_before_replace=r.get("deleteBeforeReplace"),
+            replace_on_changes=r.get("replaceOnChanges") or [],
+            id=r.get("id", ""),
+            region=r.get("region"),
+            component=r.get("component"),
         )
         for r in data["resources"]
     ]
@@ -91,7 +93,7 @@ def capture_from_json(data: dict[str, Any]):
         stack=data["stack"],
         config={},
         resources=resources,
-        exports=data["exports"],
+        exports=data.get("exports") or {},
         logs=[],
         preview=False,
     )

@@ -423,6 +423,28 @@ def test_new_component_from_git_history(history, capsys):
     assert _worktrees(history) == [f"worktree {history}"]
 
 
+def test_the_base_runs_its_own_components_not_the_cached_ones(tmp_path, project_dir, shipped_side):
+    """This process has imported the working tree's `components`; a base whose component
+    code differs must still be built by its own code (a subprocess), or the diff would
+    silently be empty."""
+    repo = new_repo(tmp_path / "repo")
+    copy_project(repo)
+    network = repo / "components" / "network.py"
+    code = network.read_text()
+    assert "enable_dns_hostnames=True," in code
+    network.write_text(code.replace("enable_dns_hostnames=True,", "enable_dns_hostnames=False,", 1))
+    commit_all(repo, "a base whose network component differs")
+    git_repo = gitbase.find_repo(repo)
+    assert preview.runs_here(project_dir) and not preview.runs_here(repo)
+    with gitbase.worktree(git_repo, gitbase.resolve_base(git_repo, "HEAD")) as path:
+        base = preview.finish_subprocess(preview.start_subprocess(path, STACKS, "`base`"))
+    assert base.error is None, base.error
+    report = preview.compare(STACKS, shipped_side, base)
+    for stack in STACKS:
+        vpc = _changes(report, stack)["network-vpc"]
+        assert (vpc["kind"], vpc["changed"]) == ("update", ["enableDnsHostnames"])
+
+
 def _preview(capsys, repo: Path, *args: str) -> tuple[int, str]:
     rc = cli.main(["preview", "--stack", "all", "--project-dir", str(repo), *args])
     out, err = capsys.readouterr()

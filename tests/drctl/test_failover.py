@@ -111,6 +111,17 @@ def test_the_flip_is_idempotent(project_dir, topology):
     assert diff_captures(topology.dr, standby).changes == []
 
 
+@pytest.mark.parametrize(
+    "database", [{"failover": "managed"}, {"failover": "managed", "globalClusterOwner": "dr"}], ids=["managed", "dr-owner"]
+)
+def test_the_managed_flip_is_idempotent_too(project_dir, topology, database):
+    overrides = {"dtem-dr:role": "active", "dtem-dr:allowDataLoss": "true", "dtem-dr:topology": _topology_with(project_dir, **database)}
+    runs = [run_stack(project_dir, "dr", overrides=overrides, peer_outputs=topology.first_pass.exports) for _ in range(2)]
+    assert diff_captures(*runs).changes == []
+    cluster = next(r for r in runs[0].custom() if r.name == "database-cluster")
+    assert "replicationSourceIdentifier" in cluster.ignore_changes
+
+
 def test_estimated_rto_is_computed_from_the_figures(dtem, project_dir):
     cfg = load_stack_config(load_raw_config(project_dir, "dr").values, "dr")
     assumptions = {k: float(v) for k, v in cfg.topology.assumptions.model_dump(by_alias=True).items()}
@@ -369,9 +380,29 @@ def test_cache_rebuild_flip_creates_the_group_from_the_configured_snapshot(proje
     assert plan.ok, [f.message for f in plan.findings]
     created = {c.name for c in plan.diff.created}
     assert created == {"cache-subnets", "cache-sg", "cache-group"}
+    group = next(c for c in plan.diff.created if c.name == "cache-group")
+    assert group.type == "aws:elasticache/replicationGroup:ReplicationGroup"
     cache = next(s for s in plan.steps if s.id == "cache")
     assert cache.title == "create the cache group in us-west-2, seeded from dtem-cache-export-latest"
     assert cache.figure == "elasticache.restore" and "assumption `cacheRestoreTime`" in cache.source
+
+
+@pytest.mark.parametrize(
+    ("seed", "inputs"),
+    [
+        ("dtem-cache-export-latest", {"snapshotName": "dtem-cache-export-latest"}),
+        ("arn:aws:s3:::dtem-files-us-west-2/cache/latest.rdb", {"snapshotArns": ["arn:aws:s3:::dtem-files-us-west-2/cache/latest.rdb"]}),
+    ],
+    ids=["snapshot-name", "exported-rdb"],
+)
+def test_rebuild_seeds_once_and_ignores_the_seed_afterwards(project_dir, topology, seed, inputs):
+    topo = json.loads(load_raw_config(project_dir, "dr").values["dtem-dr:topology"])
+    topo["cache"].update(strategy="rebuild", restoreSnapshot=seed)
+    over = {"dtem-dr:role": "active", "dtem-dr:topology": json.dumps(topo)}
+    run = run_stack(project_dir, "dr", overrides=over, peer_outputs=topology.first_pass.exports)
+    group = next(r for r in run.custom() if r.name == "cache-group")
+    assert {k: group.inputs[k] for k in ("snapshotName", "snapshotArns") if k in group.inputs} == inputs
+    assert group.ignore_changes == ["snapshotName", "snapshotArns"] and group.protect is True
 
 
 # ---------------------------------------------------------------------------------------

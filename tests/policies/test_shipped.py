@@ -1,5 +1,9 @@
 """The whole pack, through the real interface, on the shipped stacks (issue 4, 'Done when')."""
 
+import json
+
+import pytest
+
 from drctl.analyzer import reconcile_config
 from policies.pack import PACK_NAME, RULES
 from tests.policies.conftest import POLICY_CONFIG, editable
@@ -63,3 +67,42 @@ def test_an_enforcement_level_from_the_config_file_is_applied(pack_primary, topo
     with pack_primary.configured({"stateful-resource-protected": {"enforcementLevel": "advisory"}}):
         analysis = pack_primary.process.analyze_resources(items)
     assert [(d.policy, d.enforcement) for d in analysis.diagnostics] == [("stateful-resource-protected", "advisory")]
+
+
+def _db(topology, stack, **database):
+    topo = json.loads(topology[stack].config["dtem-dr:topology"])
+    topo["database"].update(database)
+    return json.dumps(topo)
+
+
+FAILOVER_STATES = {
+    # name: (dr overrides, primary overrides or None when the primary stack is gone/unchanged)
+    "detach-failover": ({"dtem-dr:role": "active"}, None),
+    "managed-switchover": ({"dtem-dr:role": "active", "managed": True}, {"dtem-dr:role": "standby", "managed": True}),
+    "managed-failover-with-data-loss": ({"dtem-dr:role": "active", "dtem-dr:allowDataLoss": "true", "managed": True}, None),
+    "failback-dr-owns-the-global-cluster": ({"dtem-dr:role": "active", "owner": True}, {"dtem-dr:role": "standby", "owner": True}),
+}
+
+
+@pytest.mark.parametrize("state", list(FAILOVER_STATES))
+def test_no_failover_state_is_ever_blocked(packs, topology, project_dir, state):
+    """A policy must never stop the failover (or the failback) it exists to protect."""
+    from drctl.engine import run_stack
+
+    def overrides(stack, given):
+        given = dict(given)
+        database = {}
+        if given.pop("managed", False):
+            database["failover"] = "managed"
+        if given.pop("owner", False):
+            database["globalClusterOwner"] = "dr"
+        return {**given, "dtem-dr:topology": _db(topology, stack, **database)}
+
+    dr_over, primary_over = FAILOVER_STATES[state]
+    dr = run_stack(project_dir, "dr", overrides=overrides("dr", dr_over), peer_outputs=topology.primary.exports)
+    captures = [dr]
+    if primary_over is not None:
+        captures.append(run_stack(project_dir, "primary", overrides=overrides("primary", primary_over), peer_outputs=dr.exports))
+    for capture in captures:
+        analysis = packs.get(capture.stack, capture.config).preview(editable(capture))
+        assert analysis.mandatory == [], (capture.stack, [d.message for d in analysis.mandatory])

@@ -23,6 +23,11 @@ plan: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
+## The policy pack over both stacks, offline (the gRPC path of pulumi preview --policy-pack).
+check: $(STAMP)
+	$(PY) -m drctl check --stack primary
+	$(PY) -m drctl check --stack dr
+
 ## After an intended change to a stateful resource's URN (see tests/test_urn_snapshot.py).
 update-snapshots: $(STAMP)
 	UPDATE_SNAPSHOTS=1 $(PY) -m pytest -q tests/test_urn_snapshot.py

@@ -28,6 +28,11 @@ check: $(STAMP)
 	$(PY) -m drctl check --stack primary
 	$(PY) -m drctl check --stack dr
 
+## Benchmarks (not tests: a report of ratios against baselines measured in the same run);
+## prints the table and writes bench/results.json. BENCH_ARGS=--quick for a smoke run.
+bench: $(STAMP)
+	$(PY) -m bench $(BENCH_ARGS)
+
 ## After an intended change to a stateful resource's URN (see tests/test_urn_snapshot.py).
 update-snapshots: $(STAMP)
 	UPDATE_SNAPSHOTS=1 $(PY) -m pytest -q tests/test_urn_snapshot.py

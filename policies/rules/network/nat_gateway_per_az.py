@@ -1,7 +1,7 @@
 """A NAT gateway in each of at least three AZs."""
 
 from ...resources import NAT_GATEWAY, SUBNET
-from ..base import Finding, NotApplicable, Rule, computed, is_unknown
+from ..base import Finding, Rule, computed, is_unknown
 
 
 def check(ix, ctx, cfg):

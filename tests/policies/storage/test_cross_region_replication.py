@@ -1,5 +1,3 @@
-import pytest
-
 from tests.policies.conftest import UNKNOWN, editable, find, messages, not_applicable, with_config
 
 POLICY = "s3-cross-region-replication"

@@ -1,5 +1,3 @@
-import pytest
-
 from tests.policies.conftest import UNKNOWN, editable, find, messages, not_applicable
 
 POLICY = "s3-kms-encryption"

@@ -400,8 +400,9 @@ def _worktrees(repo: Path) -> list[str]:
     return [line for line in git(repo, "worktree", "list", "--porcelain").splitlines() if line.startswith("worktree ")]
 
 
-def test_new_component_from_git_history(history, capsys):
-    rc = cli.main(["preview", "--stack", "all", "--base", "HEAD~1", "--project-dir", str(history)])
+def test_new_component_from_git_history(history, tmp_path, capsys):
+    out_dir = tmp_path / "out"
+    rc = cli.main(["preview", "--stack", "all", "--base", "HEAD~1", "--project-dir", str(history), "--output-dir", str(out_dir)])
     out, err = capsys.readouterr()
     assert rc == 0, err
     assert _worktrees(history) == [f"worktree {history}"]  # the temporary worktree is gone
@@ -409,18 +410,22 @@ def test_new_component_from_git_history(history, capsys):
     normalized = re.sub(r"[0-9a-f]{12}", lambda m: shas.get(m.group(0), m.group(0)), out)
     assert_golden("preview_new_component.md", normalized)
     assert "Head `<head>` compared with base `<base>` (HEAD~1)" in normalized
-    for region in ("us-east-1", "us-west-2"):
-        assert re.search(rf"➕ \*\*create\*\* `alerts-topic` · `aws:sns/topic:Topic`", normalized)
-        assert f"alerts<br/>" in normalized and region in normalized
-    assert normalized.count("➕ **create** `alerts-topic`") == 2
+    assert normalized.count("➕ **create** `alerts-topic` · `aws:sns/topic:Topic`") == 2
+    assert 'primary_alerts["alerts<br/>' in normalized and 'dr_alerts["alerts<br/>' in normalized
+    # --output-dir: the comment as printed, the uncut report, the data -- from one analysis.
+    assert (out_dir / "comment.md").read_text() == out
+    assert (out_dir / "report.md").read_text() == out  # short enough: nothing was cut
+    data = json.loads((out_dir / "report.json").read_text())
+    assert data["stacks"] == ["primary", "dr"]
+    for stack in STACKS:
+        assert [(c["kind"], c["name"], c["componentName"]) for c in data["changes"][stack]["changes"]] == [("create", "alerts-topic", "alerts")]
 
-    rc = cli.main(["preview", "--stack", "primary", "--base", "HEAD~1", "--format", "json", "--project-dir", str(history)])
-    out, err = capsys.readouterr()
-    assert rc == 0, err
-    data = json.loads(out)
-    assert data["stacks"] == ["primary"]
-    assert [(c["kind"], c["name"], c["componentName"]) for c in data["changes"]["primary"]["changes"]] == [("create", "alerts-topic", "alerts")]
-    assert _worktrees(history) == [f"worktree {history}"]
+
+def test_one_stack_report(shipped_side):
+    single = preview.compare(("dr",), shipped_side, shipped_side)
+    assert single["stacks"] == ["dr"] and set(single["changes"]) == {"dr"} and set(single["policies"]) == {"dr"}
+    text = render_markdown(single)
+    assert text.startswith("## DR preview · `dr`\n") and "**primary**" not in text
 
 
 def test_the_base_runs_its_own_components_not_the_cached_ones(tmp_path, project_dir, shipped_side):

@@ -68,14 +68,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from components.config import StackConfig, format_duration, load_stack_config
+from components.config import StackConfig, load_stack_config
 from components.promotions import TYPES as PROMOTION_TYPES
 from components.promotions.aurora_failover import NEEDS_WRITER_REGION as AURORA_NEEDS_WRITER
 from components.promotions.queue_promotion import NEEDS_WRITER_REGION as QUEUE_NEEDS_WRITER
 from drctl.diff import ResourceChange, StackDiff, diff_captures
 from drctl.engine import COMPUTED_MARK, SECRET_MARK, Capture, EngineError, Registration, Topology, run_stack, run_topology
 from drctl.plan import COMPONENT_NAMES
-from drctl.replacement import STATEFUL_TYPES, classify
+from drctl.replacement import classify
 from drctl.stackconfig import StackConfigError
 from policies.figures import FIGURES, figure, route53_failover_seconds
 
@@ -1180,7 +1180,9 @@ def _failback_md(plan: FailbackPlan) -> str:
         lines += [f"- edit {_md_cell(e)}" for e in stage.edits]
         for run in stage.runs:
             n += 1
-            lines.append(f"- {n}. `{run.command}`: {_md_cell(run.purpose)} ({run.diff.counts()})")
+            c = run.diff.counts()
+            counts = f"{c['create']} created, {c['update']} in place, {c['replace']} replaced, {c['delete']} deleted"
+            lines.append(f"- {n}. `{run.command}`: {_md_cell(run.purpose)} ({counts})")
             for f in run.findings:
                 tag = "expected" if f.expected else f"⛔ check {f.check}"
                 lines.append(f"  - {tag}: `{f.resource}` `{f.property}`: {_md_cell(f.detail)}")

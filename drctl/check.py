@@ -13,6 +13,7 @@ same resources. Exit code 1 on any mandatory violation.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import sys
@@ -82,7 +83,7 @@ class CheckResult:
 
 def resource_dicts(capture: Capture) -> list[dict[str, Any]]:
     """The capture as `policies.estimate` reads it: the pack's view (inputs, and the peer
-    stack's outputs on the StackReference)."""
+    stack's outputs on the StackReference). Copies: changing them leaves the capture alone."""
     out = []
     for r in capture.resources:
         out.append(
@@ -90,7 +91,7 @@ def resource_dicts(capture: Capture) -> list[dict[str, Any]]:
                 "type": r.type,
                 "name": r.name,
                 "urn": r.urn,
-                "properties": r.outputs if r.type == "pulumi:pulumi:StackReference" else r.inputs,
+                "properties": copy.deepcopy(r.outputs if r.type == "pulumi:pulumi:StackReference" else r.inputs),
                 "protect": bool(r.protect),
                 "ignoreChanges": list(r.ignore_changes or ()),
                 "propertyDependencies": dict(r.property_dependencies or {}),

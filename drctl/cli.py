@@ -22,8 +22,10 @@ class UsageError(Exception):
     """A mistake of the user's: printed as one line, exit code 2."""
 
 
-def _add_common(p: argparse.ArgumentParser, formats: tuple[str, ...] = ("text", "json", "md")) -> None:
-    p.add_argument("--stack", required=True, help="stack to run: primary or dr")
+def _add_common(
+    p: argparse.ArgumentParser, formats: tuple[str, ...] = ("text", "json", "md"), stack_help: str = "stack to run: primary or dr"
+) -> None:
+    p.add_argument("--stack", required=True, help=stack_help)
     p.add_argument("--format", choices=formats, default=formats[0], help="output format")
     p.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help=argparse.SUPPRESS)
 
@@ -46,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(check)
 
     preview = sub.add_parser("preview", help="PR report: the change's effect on topology, RTO/RPO, failover plan, policies")
-    _add_common(preview, formats=("md", "json"))
+    _add_common(preview, formats=("md", "json"), stack_help="stack to report on: primary, dr, or all (both, as the PR comment)")
     preview.add_argument("--base", default=None, help="git ref to compare with (default: merge base with main)")
     preview.add_argument(
         "--max-chars",

@@ -420,7 +420,10 @@ class WorkloadsSpec(_Targeted):
     namespace: str = "dtem"
     """Kubernetes namespace: default dtem."""
     image_repository: str
-    """Image repository prefix; `<repo>/<service>:<tag>`."""
+    """Image repository prefix; `<repo>/<service>:<tag>`. `{region}` is replaced by the
+    stack's region: with `<account>.dkr.ecr.{region}.amazonaws.com/<prefix>` the primary
+    stack creates the repositories and replicates them to the dr region, and each region
+    pulls from its own registry."""
     image_tag: str
     """Image tag."""
     health_paths: dict[str, str] = {

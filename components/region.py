@@ -8,6 +8,7 @@ only from the peer stack's outputs (`peer`), never from the peer region's APIs.
 from __future__ import annotations
 
 import json
+import re
 
 import pulumi
 import pulumi_aws as aws
@@ -23,9 +24,15 @@ from .network import Network, NetworkArgs
 from .object_store import ObjectStore, ObjectStoreArgs
 from .peer import PeerOutputs
 from .queue import MessageQueue, MessageQueueArgs
+from .registry import ImageRegistry, ImageRegistryArgs
 from .secrets import Secrets, SecretsArgs
 from .traffic import Traffic, TrafficArgs
 from .workloads import ServiceArgs, Workloads, WorkloadsArgs
+
+
+# `<account>.dkr.ecr.{region}.amazonaws.com/<prefix>`: a per-region ECR registry this
+# project owns (and replicates); any other repository is used as given.
+_ECR_TEMPLATE = re.compile(r"^(\d{12})\.dkr\.ecr\.\{region\}\.amazonaws\.com/(.+)$")
 
 
 class RegionalTopology(pulumi.ComponentResource):
@@ -209,6 +216,14 @@ class RegionalTopology(pulumi.ComponentResource):
             ),
             opts=k8s_opts,
         )
+        repository = w.image_repository.replace("{region}", cfg.region)
+        ecr = _ECR_TEMPLATE.match(w.image_repository)
+        if primary and ecr:
+            ImageRegistry(
+                "registry",
+                ImageRegistryArgs(placement=place, prefix=ecr.group(2), services=sorted(w.services), key_arn=key.key_arn),
+                opts=sub,
+            )
         apps = Workloads(
             "workloads",
             WorkloadsArgs(
@@ -219,7 +234,7 @@ class RegionalTopology(pulumi.ComponentResource):
                 services=[
                     ServiceArgs(
                         name=svc_name,
-                        image=svc.image or f"{w.image_repository}/{svc_name}:{w.image_tag}",
+                        image=svc.image or f"{repository}/{svc_name}:{w.image_tag}",
                         port=svc.port,
                         replicas=svc.replicas.active if place.active else svc.replicas.standby,
                         public=svc.public,

@@ -403,6 +403,9 @@ def _fake_outputs(typ: str, name: str, inputs: dict[str, Any], region: str) -> t
         rid = inputs.get("name") or rid
     elif typ == "aws:secretsmanager/secret:Secret":
         rid = f"{inputs.get('name', name)}-{h[:6]}"
+    elif typ == "aws:ecr/repository:Repository":
+        rid = inputs.get("name") or rid
+        out.update(repositoryUrl=f"{ACCOUNT}.dkr.ecr.{region}.amazonaws.com/{rid}", registryId=ACCOUNT, arn=f"arn:aws:ecr:{region}:{ACCOUNT}:repository/{rid}")
     elif typ == "aws:iam/role:Role":
         out.update(arn=f"arn:aws:iam::{ACCOUNT}:role/{rid}", name=rid)
     elif typ == "aws:route53/healthCheck:HealthCheck":

@@ -30,6 +30,7 @@ COMPONENT_NAMES = {
     "secrets": "secrets",
     "workloads": "workloads",
     "traffic": "traffic",
+    "registry": "registry",
 }
 COMPONENT_ORDER = list(COMPONENT_NAMES.values())
 

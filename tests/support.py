@@ -40,6 +40,7 @@ COMPONENT_TAG = {
     "secrets": "secrets",
     "workloads": "workloads",
     "traffic": "traffic",
+    "registry": "registry",
 }
 
 

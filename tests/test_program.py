@@ -59,6 +59,8 @@ _WORKLOADS = {"k8s:Namespace": 1, "k8s:Deployment": 3, "k8s:Service": 3, "k8s:Po
 _DB = {"rds:SubnetGroup": 1, "ec2:SecurityGroup": 1, "rds:ClusterParameterGroup": 1, "rds:Cluster": 1, "rds:ClusterInstance": 3}
 _CACHE = {"elasticache:SubnetGroup": 1, "ec2:SecurityGroup": 1, "elasticache:ReplicationGroup": 1}
 _QUEUE = {"ec2:SecurityGroup": 1, "mq:Broker": 1}
+# The primary owns the ECR repositories; ECR replicates them to the dr region itself.
+_REGISTRY = {"ecr:Repository": 3, "ecr:ReplicationConfiguration": 1}
 
 EXPECTED_COUNTS = {
     "first_pass": {
@@ -73,6 +75,7 @@ EXPECTED_COUNTS = {
         "secrets": {"secretsmanager:Secret": 2, "secretsmanager:SecretVersion": 2, "k8s:ConfigMap": 1},
         "workloads": _WORKLOADS,
         "traffic": {"route53:HealthCheck": 2, "route53:Record": 2},
+        "registry": _REGISTRY,
     },
     "primary": {
         "keys": {"kms:Key": 1},
@@ -86,6 +89,7 @@ EXPECTED_COUNTS = {
         "secrets": {"secretsmanager:Secret": 2, "secretsmanager:SecretVersion": 2, "k8s:ConfigMap": 1},
         "workloads": _WORKLOADS,
         "traffic": {"route53:HealthCheck": 4, "route53:Record": 4},
+        "registry": _REGISTRY,
     },
     "dr": {
         "keys": {"kms:ReplicaKey": 1},
@@ -424,6 +428,7 @@ def test_untagged_types_really_take_no_tags(run):
         "aws:secretsmanager/secretVersion:SecretVersion",
         "aws:route53/record:Record",
         "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+        "aws:ecr/replicationConfiguration:ReplicationConfiguration",
     }
     for type_ in untagged:
         assert sdk_class(type_)  # resolvable: the check is not skipping by accident

@@ -21,7 +21,7 @@ AZ_ITEMS = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize(("stack", "region", "count"), [("primary", "us-east-1", 88), ("dr", "us-west-2", 74)])
+@pytest.mark.parametrize(("stack", "region", "count"), [("primary", "us-east-1", 92), ("dr", "us-west-2", 74)])
 def test_summary_groups_by_component_region_and_az(topology, stack, region, count):
     data = plan.summarize(topology[stack])
     assert (data["stack"], data["region"], data["site"]) == (stack, region, {"primary": "primary", "dr": "dr"}[stack])

@@ -613,6 +613,9 @@ def run_program(
     by_urn = {r.urn: r for r in captured}
     for reg in captured:
         reg.component = _component_of(reg, by_urn)
+    # The runtime registers from several threads, so arrival order varies between runs;
+    # every consumer (diffs, reports, goldens, the pack) gets one stable order instead.
+    captured.sort(key=lambda r: r.urn)
     return Capture(
         project=project,
         stack=stack,

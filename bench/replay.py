@@ -1,7 +1,7 @@
 """The baseline of figure 1: the very same registrations, from a flat script.
 
-`replay_program(capture)` returns a program that walks a `Capture` in registration order
-and registers each resource again with raw `pulumi.CustomResource` / `ComponentResource` /
+`replay_program(capture)` returns a program that walks a `Capture` in dependency order
+(parents, providers and dependencies first) and registers each resource again with raw `pulumi.CustomResource` / `ComponentResource` /
 `ProviderResource`: the same type, name, wire inputs (the captured input Struct, secrets
 and resource references included), parent, provider, dependencies and options. It runs
 through `drctl.engine.run_program` -- the same mocks and capturing monitor as the real
@@ -25,7 +25,7 @@ def replay_program(capture: Capture) -> Callable[[], None]:
 
     # Decode the wire inputs once, outside the timed program: the real program holds its
     # inputs as Python values too.
-    plan = [(reg, json_format.MessageToDict(reg.struct) if reg.struct is not None else {}) for reg in capture.resources]
+    plan = [(reg, json_format.MessageToDict(reg.struct) if reg.struct is not None else {}) for reg in registration_order(capture)]
 
     def program() -> None:
         made: dict[str, pulumi.Resource] = {}
@@ -52,6 +52,33 @@ def replay_program(capture: Capture) -> Callable[[], None]:
             made[reg.urn] = res
 
     return program
+
+
+def registration_order(capture: Capture) -> list[Registration]:
+    """The capture's resources, each after its parent, its provider and its dependencies
+    (the engine hands captures over sorted by URN, not in registration order)."""
+    by_urn = {r.urn: r for r in capture.resources}
+    done: set[str] = set()
+    order: list[Registration] = []
+
+    def visit(reg: Registration) -> None:
+        stack = [(reg, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if node.urn in done:
+                continue
+            if expanded:
+                done.add(node.urn)
+                order.append(node)
+                continue
+            stack.append((node, True))
+            for urn in (node.parent, node.provider_urn, *node.dependencies):
+                if urn and urn in by_urn and urn not in done:
+                    stack.append((by_urn[urn], False))
+
+    for reg in capture.resources:
+        visit(reg)
+    return order
 
 
 def replay(capture: Capture, *, secret_keys: Any = (), peer_outputs: dict[str, Any] | None = None) -> Capture:

@@ -44,7 +44,7 @@ def table(rows: list[dict[str, Any]]) -> str:
         ratio = f"{r['ratio']:.2f}x" if r.get("ratio") is not None else ("1.00x" if r["role"] == "baseline" else "-")
         target = f"<= {r['target']:g}x" if r.get("target") is not None else "-"
         lines.append([r["figure"], r["label"], median, spread, ratio, target, r["verdict"]])
-    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
+    widths = [max([len(h), *(len(line[i]) for line in lines)]) for i, h in enumerate(headers)]
     out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)), "  ".join("-" * w for w in widths)]
     previous = None
     for line in lines:

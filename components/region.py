@@ -255,7 +255,7 @@ class RegionalTopology(pulumi.ComponentResource):
                     zone_id=zone_id,
                     zone=t.dns.zone,
                     records=t.dns.records,
-                    primary_endpoints=apps.public_endpoints,
+                    primary_endpoints=apps.public_endpoint_outputs,
                     dr_endpoints=need("publicEndpoints") if wired else None,
                     ttl=t.dns.ttl,
                     health_path=t.dns.health_check.path,

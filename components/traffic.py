@@ -11,6 +11,7 @@ Failover time ~ request_interval x failure_threshold (10 s x 3) + TTL (Route 53 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pulumi
@@ -29,8 +30,9 @@ class TrafficArgs:
     """Zone name."""
     records: dict[str, str]
     """Record name -> public service."""
-    primary_endpoints: pulumi.Input[dict[str, str]]
-    """Public service -> load balancer hostname in the primary region."""
+    primary_endpoints: pulumi.Input[dict[str, str]] | Mapping[str, pulumi.Input[str]]
+    """Public service -> load balancer hostname in the primary region (a map of per-service
+    inputs keeps each check's dependencies to its own service)."""
     dr_endpoints: pulumi.Input[dict[str, str]] | None = None
     """Public service -> load balancer hostname in the dr region (from the dr stack); none until wired."""
     ttl: int = 60
@@ -66,7 +68,13 @@ class Traffic(pulumi.ComponentResource):
             fqdn = f"{record}.{args.zone}"
             self.fqdns.append(fqdn)
             for site, failover, endpoints in sites:
-                host = pulumi.Output.from_input(endpoints).apply(lambda e, s=service: e.get(s) if e else None)
+                if isinstance(endpoints, Mapping):
+                    # One service's endpoint: the check and record depend on that service
+                    # only. Through a single Output of the whole map, every check depended on
+                    # every public service -- quadratic in their number (make bench).
+                    host = pulumi.Output.from_input(endpoints.get(service))
+                else:
+                    host = pulumi.Output.from_input(endpoints).apply(lambda e, s=service: e.get(s) if e else None)
                 check = aws.route53.HealthCheck(
                     f"{name}-{record}-{site}",
                     # The public services listen on port 80 of their load balancer

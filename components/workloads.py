@@ -56,6 +56,7 @@ class WorkloadsArgs:
 class Workloads(pulumi.ComponentResource):
     namespace: pulumi.Output[str]
     public_endpoints: pulumi.Output[dict[str, str]]
+    public_endpoint_outputs: dict[str, pulumi.Output[str]]
 
     def __init__(self, name: str, args: WorkloadsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("dtem-dr:workloads:Workloads", name, None, opts)
@@ -157,5 +158,8 @@ class Workloads(pulumi.ComponentResource):
                     lambda s: (s.load_balancer.ingress[0].hostname if s and s.load_balancer and s.load_balancer.ingress else None)
                 )
         self.namespace = ns.metadata.name
+        # Per service as well: a consumer that needs one service's endpoint (a Route 53
+        # check) then depends on that service only, not on every public one.
+        self.public_endpoint_outputs = endpoints
         self.public_endpoints = pulumi.Output.all(**endpoints)
         self.register_outputs({"namespace": self.namespace, "public_endpoints": self.public_endpoints})

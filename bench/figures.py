@@ -27,10 +27,10 @@ PY = sys.executable
 # Repeats per figure (full run, --quick run): chosen so `make bench` stays within a few
 # minutes on a 2-core machine; the small cases are cheap, so they get more repeats.
 REPEATS = {
-    "overhead": (11, 3),
-    "growth": ({10: 9, 100: 5, 1000: 3}, {10: 3, 30: 3, 100: 2}),
-    "policy": ({"dtem": 5, "large": 2}, {"dtem": 2, "large": 1}),
-    "failover": (5, 2),
+    "overhead": (9, 3),
+    "growth": ({10: 7, 100: 4, 1000: 3}, {10: 3, 30: 3, 100: 2}),
+    "policy": ({"dtem": 4, "large": 2}, {"dtem": 2, "large": 1}),
+    "failover": (4, 2),
     "startup": (31, 7),
 }
 LARGE = (1000, 100)  # workloads of the large topology (full, --quick)
@@ -303,7 +303,7 @@ def fig_growth(quick: bool) -> list[dict[str, Any]]:
         time_rows.append(
             row(
                 "2 growth",
-                f"same mix: time per resource, {big} vs {mid} workloads",
+                f"similar mix: time per resource, {big} vs {mid} workloads",
                 "ms",
                 times[big],
                 baseline=times[mid],
@@ -419,7 +419,7 @@ def fig_policy(quick: bool) -> list[dict[str, Any]]:
     rows.append(
         row(
             "3 policy pack",
-            f"linearity: the pack per resource, {big} vs {mid} (same mix, 10x the resources)",
+            f"linearity: the pack per resource, {big} vs {mid} (both mostly Kubernetes resources)",
             "ms/res",
             per_resource[big],
             baseline=per_resource[mid],

@@ -499,10 +499,10 @@ def fig_startup(quick: bool) -> list[dict[str, Any]]:
         "sys.argv = ['drctl', '--help']\n"
         "from drctl import cli\n"
         "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
-        f"print(' '.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({_HEAVY!r}))))\n"
+        f"print('HEAVY:' + ' '.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({_HEAVY!r}))))\n"
     )
-    heavy = subprocess.run([PY, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1:]
-    loaded = heavy[0] if heavy and heavy[0] else ""
+    out = subprocess.run([PY, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    loaded = next((line[len("HEAVY:") :].strip() for line in out.splitlines() if line.startswith("HEAVY:")), "")
     subjects = {"help": lambda: run_cli("-m", "drctl", "--help"), "pass": lambda: run_cli("-c", "pass")}
     for fn in subjects.values():
         fn()

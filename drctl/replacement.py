@@ -15,24 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from policies.resources import STATEFUL
+
 DATA = Path(__file__).resolve().parent / "data" / "replacement-properties.json"
 
-# Resources whose replacement or deletion loses data or breaks decryption (design §4.3).
-STATEFUL_TYPES = frozenset(
-    {
-        "aws:rds/cluster:Cluster",
-        "aws:rds/clusterInstance:ClusterInstance",
-        "aws:rds/globalCluster:GlobalCluster",
-        "aws:s3/bucket:Bucket",
-        "aws:elasticache/replicationGroup:ReplicationGroup",
-        "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
-        "aws:mq/broker:Broker",
-        "aws:secretsmanager/secret:Secret",
-        "aws:kms/key:Key",
-        "aws:kms/replicaKey:ReplicaKey",
-        "aws:backup/vault:Vault",
-    }
-)
+# Resources whose replacement or deletion loses data (design §4.3): the policy pack's list.
+STATEFUL_TYPES = frozenset(STATEFUL)
 
 _INDEX = re.compile(r"\[\d+\]")
 

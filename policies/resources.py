@@ -70,6 +70,24 @@ SECRET = "aws:secretsmanager/secret:Secret"
 KMS_KEY = "aws:kms/key:Key"
 KMS_REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey"
 BACKUP_VAULT = "aws:backup/vault:Vault"
+
+# Resources whose replacement or deletion loses data or breaks decryption (design §4.3,
+# §4.4), with the name a message uses. The one list: the `stateful-resource-protected`
+# policy and drctl's failover/preview classification (drctl.replacement) both read it.
+STATEFUL = {
+    RDS_GLOBAL: "Aurora global cluster",
+    RDS_CLUSTER: "RDS cluster",
+    RDS_INSTANCE: "RDS instance",
+    S3_BUCKET: "S3 bucket",
+    S3_BUCKET_V2: "S3 bucket",
+    CACHE_GROUP: "ElastiCache replication group",
+    CACHE_GLOBAL: "ElastiCache global datastore",
+    MQ_BROKER: "Amazon MQ broker",
+    SECRET: "secret",
+    KMS_KEY: "KMS key",
+    KMS_REPLICA_KEY: "KMS replica key",
+    BACKUP_VAULT: "AWS Backup vault",
+}
 BACKUP_PLAN = "aws:backup/plan:Plan"
 BACKUP_SELECTION = "aws:backup/selection:Selection"
 SUBNET = "aws:ec2/subnet:Subnet"

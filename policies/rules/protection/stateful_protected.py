@@ -1,35 +1,7 @@
 """Every stateful resource is created with protect=True."""
 
-from ...resources import (
-    BACKUP_VAULT,
-    CACHE_GLOBAL,
-    CACHE_GROUP,
-    KMS_KEY,
-    KMS_REPLICA_KEY,
-    MQ_BROKER,
-    RDS_CLUSTER,
-    RDS_GLOBAL,
-    RDS_INSTANCE,
-    S3_BUCKET,
-    S3_BUCKET_V2,
-    SECRET,
-)
+from ...resources import STATEFUL
 from ..base import Rule
-
-STATEFUL = {
-    RDS_GLOBAL: "Aurora global cluster",
-    RDS_CLUSTER: "RDS cluster",
-    RDS_INSTANCE: "RDS instance",
-    S3_BUCKET: "S3 bucket",
-    S3_BUCKET_V2: "S3 bucket",
-    CACHE_GROUP: "ElastiCache replication group",
-    CACHE_GLOBAL: "ElastiCache global datastore",
-    MQ_BROKER: "Amazon MQ broker",
-    SECRET: "secret",
-    KMS_KEY: "KMS key",
-    KMS_REPLICA_KEY: "KMS replica key",
-    BACKUP_VAULT: "AWS Backup vault",
-}
 
 
 def check(res, ctx, cfg):

@@ -16,8 +16,7 @@ install: $(STAMP)
 
 ## The main job: the offline plan of both stacks (no cloud, no Pulumi CLI).
 plan: $(STAMP)
-	$(PY) -m drctl plan --stack primary
-	$(PY) -m drctl plan --stack dr
+	$(PY) -m drctl plan --stack all
 
 ## The test suite.
 test: $(STAMP)

@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     plan = sub.add_parser("plan", help="every resource a stack would create, grouped by component, region and AZ")
-    _add_common(plan)
+    _add_common(plan, stack_help="stack to run: primary, dr, or all (both, from one offline run)")
     mode = plan.add_mutually_exclusive_group()
     mode.add_argument("--failover", action="store_true", help="dr stack: what flipping role to active does, proven safe")
     mode.add_argument("--failback", action="store_true", help="primary stack: what returning to the primary region takes")

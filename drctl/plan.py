@@ -140,18 +140,19 @@ def command(args, run: Callable[[Path], Topology] = run_topology) -> int:
     """`run` computes both stacks (the offline engine; a test hands in a finished run)."""
     from drctl.cli import UsageError
 
-    if args.stack not in ("primary", "dr"):
-        raise UsageError(f"--stack: expected primary or dr; got {args.stack!r}")
+    if args.stack not in ("primary", "dr", "all"):
+        raise UsageError(f"--stack: expected primary, dr or all; got {args.stack!r}")
     try:
         topo = run(args.project_dir)
     except (EngineError, StackConfigError) as err:
         print(f"drctl plan: {err}", file=sys.stderr)
         return 1
-    data = summarize(topo[args.stack])
+    # `all`: both stacks from the one run the deployment order needs anyway.
+    stacks = ("primary", "dr") if args.stack == "all" else (args.stack,)
+    summaries = {stack: summarize(topo[stack]) for stack in stacks}
     if args.format == "json":
-        print(json.dumps(data, indent=2, sort_keys=True))
-    elif args.format == "md":
-        print(render_md(data), end="")
+        print(json.dumps(summaries if args.stack == "all" else summaries[args.stack], indent=2, sort_keys=True))
     else:
-        print(render_text(data), end="")
+        render = render_md if args.format == "md" else render_text
+        print("\n".join(render(data) for data in summaries.values()), end="")
     return 0

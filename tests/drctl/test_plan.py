@@ -75,7 +75,23 @@ def test_command_prints_each_format(topology, capsys, fmt):
 
 def test_unknown_stack_is_a_usage_error(capsys):
     assert main(["plan", "--stack", "staging"]) == 2
-    assert capsys.readouterr().err == "drctl: --stack: expected primary or dr; got 'staging'\n"
+    assert capsys.readouterr().err == "drctl: --stack: expected primary, dr or all; got 'staging'\n"
+
+
+def test_all_prints_both_stacks_from_one_run(topology, capsys):
+    runs = []
+
+    def run(project_dir):
+        runs.append(project_dir)
+        return topology
+
+    assert plan.command(_args("--stack", "all"), run=run) == 0 and len(runs) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("stack primary -- site primary, region us-east-1, role active")
+    assert "\nstack dr -- site dr, region us-west-2, role standby" in out
+    assert plan.command(_args("--stack", "all", "--format", "json"), run=run) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert sorted(data) == ["dr", "primary"] and data["dr"]["region"] == "us-west-2"
 
 
 @pytest.fixture()
